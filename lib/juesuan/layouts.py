@@ -1,0 +1,403 @@
+"""Turn a :class:`RawTable` grid into a canonical :class:`Table`, by layout family.
+
+Columns are mapped by meaning (the header words), never by position alone; a table whose columns
+cannot be mapped is returned unreadable with the reason (fail closed), never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .catalog import (
+    EXPENSE_LINES_01,
+    INCOME_LINES_01,
+    STATS_ROWS,
+    TableSpec,
+    class_code_for_name,
+    match_key,
+    strip_ordinal,
+)
+from .model import Cell, Location, Row, Table
+from .money import Amount, CellKind, classify_cell
+from .normalize import compact, normalise
+from .rawtable import RawRow, RawTable, read_meta
+
+
+class TableReadError(Exception):
+    """The grid of a table could not be interpreted; ``reason`` says why, in Chinese."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+
+
+def normalise_code(text: str) -> str | None:
+    """A 功能/经济分类 code as printed, or as tabula returns it ("302.0"); None if not a code."""
+    t = compact(text)
+    if re.fullmatch(r"\d+\.0+", t):
+        t = t.split(".")[0]
+    return t if _CODE.match(t) else None
+
+
+def interpret(raw: RawTable) -> Table:
+    """Interpret a raw table; an unreadable table comes back with ``readable=False`` and a reason."""
+    meta = read_meta(raw)
+    table = Table(
+        id=raw.spec.id,
+        title=raw.title,
+        rows=[],
+        columns={},
+        unit=meta.unit,
+        label=meta.label,
+        unit_name=meta.unit_name,
+        year=meta.year,
+        empty_statement=meta.empty_statement,
+        notes=meta.notes,
+        pages=raw.pages,
+        location=raw.location,
+    )
+    reader = _LAYOUTS[raw.spec.kind]
+    try:
+        reader(raw, table)
+    except TableReadError as exc:
+        table.readable = False
+        table.unreadable_reason = exc.reason
+        table.rows = []
+    return table
+
+
+def _cell(text: str, unit: str | None, loc: Location) -> Cell:
+    kind, value = classify_cell(text)
+    amount = None
+    if kind is CellKind.AMOUNT:
+        amount = Amount.from_printed(text, unit or "万元")
+    return Cell(kind=kind, raw=text.strip(), amount=amount, location=loc)
+
+
+def _loc(table: Table, row: RawRow, row_label: str, column: str) -> Location:
+    return Location(table=table.id, row=row_label, column=column, page=row.location.page, line=row.location.line)
+
+
+def _is_column_number_row(row: RawRow) -> bool:
+    """The 栏次 row: "栏次" and column numbers 1, 2, 3 …"""
+    cells = [compact(c) for c in row.cells if compact(c)]
+    if not cells:
+        return False
+    if any(c == "栏次" for c in cells):
+        return True
+    return len(cells) >= 3 and all(c.isdigit() and int(c) < 40 for c in cells)
+
+
+def _header_labels(rows: list[RawRow], width: int, fill_forward_first: bool = False) -> list[str]:
+    """One label per column position, joining the header rows' words at that position."""
+    labels = [""] * width
+    for index, row in enumerate(rows):
+        last = ""
+        for p in range(width):
+            word = compact(row.cell(p))
+            if not word and fill_forward_first and index == 0:
+                word = last
+            if word:
+                labels[p] = labels[p] + word if word not in labels[p] else labels[p]
+                last = word
+    return labels
+
+
+def _map_columns(labels: dict[int, str], spec_columns, where: str) -> dict[int, str]:
+    """Map positions to canonical keys by the longest alias in each label; all or nothing."""
+    mapping: dict[int, str] = {}
+    for pos, label in labels.items():
+        best: tuple[int, str] | None = None
+        for key, aliases in spec_columns:
+            for alias in aliases:
+                a = compact(alias)
+                if a in label and (best is None or len(a) > best[0]):
+                    best = (len(a), key)
+        if best is None:
+            raise TableReadError(f"{where}：无法识别列“{label or '(空表头)'}”的含义")
+        mapping[pos] = best[1]
+    keys = list(mapping.values())
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    if dupes:
+        raise TableReadError(f"{where}：多个列都像是“{'、'.join(dupes)}”，列含义不明确")
+    return mapping
+
+
+def _split_header(raw: RawTable, is_data) -> tuple[list[RawRow], RawRow | None, list[RawRow]]:
+    """Header rows, the 栏次 row if any, and the data rows (from the first row ``is_data`` accepts)."""
+    header: list[RawRow] = []
+    numbers: RawRow | None = None
+    rows = [r for r in raw.rows if not r.is_empty]
+    for i, row in enumerate(rows):
+        if _is_column_number_row(row) and numbers is None:
+            numbers = row
+            continue
+        if is_data(row):
+            return header, numbers, rows[i:]
+        if numbers is None:
+            header.append(row)
+    return header, numbers, []
+
+
+# --- coded tables: 02, 03, 05, 07, 08 -------------------------------------------------------------
+
+
+def _read_coded(raw: RawTable, table: Table) -> None:
+    def is_data(row: RawRow) -> bool:
+        first = compact(row.cell(0))
+        return first in ("合计", "总计") or normalise_code(first) is not None
+
+    header, numbers, data = _split_header(raw, is_data)
+    width = max((len(r.cells) for r in raw.rows), default=0)
+    labels = _header_labels(header, width)
+    if numbers is not None:
+        positions = [p for p in range(width) if compact(numbers.cell(p)).isdigit()]
+    else:
+        positions = [p for p in range(2, width) if labels[p]]
+    if not positions:
+        raise TableReadError(f"公开{table.id}表：找不到金额列")
+    mapping = _map_columns({p: labels[p] for p in positions}, raw.spec.columns, f"公开{table.id}表")
+    table.columns = {key: labels[p] for p, key in mapping.items()}
+    for row in data:
+        first = compact(row.cell(0))
+        code = normalise_code(first)
+        if code is None and first not in ("合计", "总计"):
+            if _is_footer(row):
+                continue
+            raise TableReadError(f"公开{table.id}表：第{row.location.line or '?'}行无法识别：{' | '.join(row.cells)}")
+        name = compact(row.cell(1)) if code else "合计"
+        key = code or "total"
+        label = f"{code} {name}" if code else "合计"
+        cells = {col: _cell(row.cell(p), table.unit, _loc(table, row, label, table.columns[col])) for p, col in mapping.items()}
+        table.rows.append(Row(key=key, label=name, code=code, cells=cells, location=_loc(table, row, label, "")))
+
+
+def _is_footer(row: RawRow) -> bool:
+    t = compact(" ".join(row.cells))
+    return t.startswith(("注", "说明", "备注")) or not t
+
+
+# --- two-sided tables: 01, 04 ----------------------------------------------------------------------
+
+
+def _read_two_sided(raw: RawTable, table: Table) -> None:
+    def is_data(row: RawRow) -> bool:
+        return compact(row.cell(0)).startswith("一、") or any(
+            compact(c) and match_key(c, INCOME_LINES_01) == "general" for c in row.cells[:1]
+        )
+
+    header, _numbers, data = _split_header(raw, is_data)
+    if not data:
+        raise TableReadError(f"公开{table.id}表：找不到数据行")
+    # The header row naming 项目 twice tells where the expenditure side starts.
+    split = None
+    for row in header:
+        items = [p for p, c in enumerate(row.cells) if compact(c) == "项目"]
+        if len(items) >= 2:
+            split = items[1]
+            header_row = row
+            break
+    if split is None:
+        raise TableReadError(f"公开{table.id}表：找不到收入和支出两栏的分界")
+    width = max(len(r.cells) for r in raw.rows)
+    labels = _header_labels([header_row], width)
+
+    def side_columns(start: int, stop: int) -> tuple[int, int | None, dict[int, str]]:
+        line_col = next((p for p in range(start, stop) if labels[p] == "行次"), None)
+        amount_positions = [p for p in range(start, stop) if p != start and p != line_col]
+        if table.id == "01" or len(amount_positions) == 1:
+            if len(amount_positions) != 1:
+                raise TableReadError(f"公开{table.id}表：金额列不止一列")
+            return start, line_col, {amount_positions[0]: "amount"}
+        mapping = _map_columns({p: labels[p] for p in amount_positions}, raw.spec.columns, f"公开{table.id}表支出栏")
+        return start, line_col, mapping
+
+    in_label, in_line, in_cols = side_columns(0, split)
+    ex_label, ex_line, ex_cols = side_columns(split, width)
+    for p, key in {**in_cols, **ex_cols}.items():
+        table.columns.setdefault(key, labels[p])
+
+    income_state = "lines"  # after 年初结转和结余, fund names are the opening balance by fund
+    expense_state = "lines"
+    for row in data:
+        # income side
+        label = normalise(row.cell(in_label)).strip()
+        line_no = compact(row.cell(in_line)) if in_line is not None else None
+        if label:
+            key = match_key(label, INCOME_LINES_01)
+            if key in ("general", "fund", "soe", "opening_general", "opening_fund", "opening_soe"):
+                base = key.replace("opening_", "")
+                key = f"opening_{base}" if income_state == "opening" else base
+            if key == "opening":
+                income_state = "opening"
+            if key is None:
+                key = f"unlabeled:{compact(label)}"
+            cells = {col: _cell(row.cell(p), table.unit, _loc(table, row, label, "金额")) for p, col in in_cols.items()}
+            table.rows.append(Row(key=key, label=strip_ordinal(label), cells=cells, line_no=line_no, section="income",
+                                  location=_loc(table, row, label, "")))
+        elif any(compact(row.cell(p)) for p in in_cols):
+            raise TableReadError(f"公开{table.id}表：收入栏第{line_no or '?'}行有金额却没有项目名称")
+        # expenditure side
+        label = normalise(row.cell(ex_label)).strip()
+        line_no = compact(row.cell(ex_line)) if ex_line is not None else None
+        values = {col: row.cell(p) for p, col in ex_cols.items()}
+        if not label and not any(compact(v) for v in values.values()):
+            continue
+        code = class_code_for_name(label) if label else None
+        if code:
+            key = code
+        elif label:
+            key = match_key(label, EXPENSE_LINES_01) or f"unlabeled:{compact(label)}"
+            if key == "closing":
+                expense_state = "closing"
+        else:
+            # 04 prints the closing balance by fund on unlabeled lines under 年末结转和结余.
+            key = f"closing_line:{line_no}" if expense_state == "closing" else f"unlabeled:{line_no}"
+        cells = {col: _cell(v, table.unit, _loc(table, row, label or f"行次{line_no}", table.columns.get(col, col)))
+                 for col, v in values.items()}
+        table.rows.append(Row(key=key, label=strip_ordinal(label), code=code, cells=cells, line_no=line_no,
+                              section="expense", location=_loc(table, row, label, "")))
+
+
+# --- panels: 06 ----------------------------------------------------------------------------------
+
+
+def _read_panels(raw: RawTable, table: Table) -> None:
+    def is_data(row: RawRow) -> bool:
+        return normalise_code(row.cell(0)) is not None
+
+    header, _numbers, data = _split_header(raw, is_data)
+    if not header:
+        raise TableReadError("公开06表：找不到表头")
+    code_columns: list[int] = []
+    for row in header:
+        found = [p for p, c in enumerate(row.cells) if compact(c) in ("科目代码", "代码")]
+        if found:
+            code_columns = found
+            break
+    if not code_columns:
+        raise TableReadError("公开06表：找不到“科目代码”列")
+    table.columns = {"amount": "决算数"}
+    for row in data:
+        first = compact(row.cell(0))
+        if first.startswith("人员经费合计") or "合计" in first:
+            _read_panel_totals(row, table)
+            continue
+        for p in code_columns:
+            code = normalise_code(row.cell(p))
+            if code is None:
+                if compact(row.cell(p)) or compact(row.cell(p + 2)):
+                    raise TableReadError(f"公开06表：第{row.location.line or '?'}行第{p + 1}列不是科目代码：{row.cell(p)}")
+                continue
+            name = compact(row.cell(p + 1))
+            label = f"{code} {name}"
+            cell = _cell(row.cell(p + 2), table.unit, _loc(table, row, label, "决算数"))
+            section = "personnel" if code[:3] in ("301", "303") else "public"
+            table.rows.append(Row(key=code, label=name, code=code, cells={"amount": cell}, section=section,
+                                  location=_loc(table, row, label, "")))
+
+
+def _read_panel_totals(row: RawRow, table: Table) -> None:
+    current = None
+    for p, text in enumerate(row.cells):
+        t = compact(text)
+        if t.startswith("人员经费合计"):
+            current = ("personnel_total", "人员经费合计")
+        elif t.startswith("公用经费合计"):
+            current = ("public_total", "公用经费合计")
+        elif t and current:
+            kind, _ = classify_cell(t)
+            if kind is CellKind.AMOUNT:
+                key, label = current
+                cell = _cell(text, table.unit, _loc(table, row, label, "决算数"))
+                table.rows.append(Row(key=key, label=label, cells={"amount": cell}, section="totals",
+                                      location=_loc(table, row, label, "")))
+                current = None
+    for key, label in (("personnel_total", "人员经费合计"), ("public_total", "公用经费合计")):
+        if table.row(key) is None:
+            cell = _cell("", table.unit, _loc(table, row, label, "决算数"))
+            table.rows.append(Row(key=key, label=label, cells={"amount": cell}, section="totals",
+                                  location=_loc(table, row, label, "")))
+
+
+# --- 三公: 09 ------------------------------------------------------------------------------------
+
+
+def _read_sangong(raw: RawTable, table: Table) -> None:
+    numbers = next((r for r in raw.rows if _is_column_number_row(r)), None)
+    if numbers is None:
+        raise TableReadError("公开09表：找不到栏次行，无法确定列")
+    index = raw.rows.index(numbers)
+    header = [r for r in raw.rows[:index] if not r.is_empty]
+    data = [r for r in raw.rows[index + 1:] if not r.is_empty and not _is_footer(r)]
+    width = max(len(r.cells) for r in raw.rows)
+    positions = [p for p in range(width) if compact(numbers.cell(p)).isdigit()]
+    halves = _header_labels(header[:1], width, fill_forward_first=True)
+    inner = _header_labels(header[1:], width)
+    by_half: dict[str, dict[int, str]] = {}
+    for p in positions:
+        half = "budget" if "预算" in halves[p] else "final"
+        label = inner[p] or halves[p].replace("预算数", "").replace("决算数", "")
+        by_half.setdefault(half, {})[p] = label
+    mapping: dict[int, str] = {}
+    for half, labels in by_half.items():
+        for p, key in _map_columns(labels, raw.spec.columns, f"公开09表{'预算数' if half == 'budget' else '决算数'}").items():
+            mapping[p] = f"{half}_{key}"
+            table.columns[f"{half}_{key}"] = ("预算数·" if half == "budget" else "决算数·") + labels[p]
+    if len(data) > 1:
+        raise TableReadError("公开09表：数据行不止一行")
+    for row in data:
+        cells = {key: _cell(row.cell(p), table.unit, _loc(table, row, "三公经费", table.columns[key])) for p, key in mapping.items()}
+        table.rows.append(Row(key="sangong", label="三公经费", cells=cells, location=_loc(table, row, "三公经费", "")))
+
+
+# --- 相关信息统计表: 10 ----------------------------------------------------------------------------
+
+
+_STATS_SECTIONS = (("procurement", "政府采购"), ("running", "机关运行经费"), ("assets", "国有资产"))
+
+
+def _read_stats(raw: RawTable, table: Table) -> None:
+    section = None
+    table.columns = {"value": "统计数"}
+    for row in raw.rows:
+        if row.is_empty:
+            continue
+        label = normalise(row.cell(0)).strip()
+        t = compact(label)
+        heading = next((key for key, word in _STATS_SECTIONS if word in t and re.match(r"^[一二三四五六]、", t)), None)
+        if heading:
+            section = heading
+            continue
+        if t in ("项目", "栏次") or not t:
+            continue
+        key = match_key(label, STATS_ROWS)
+        if key is None:
+            raise TableReadError(f"公开10表：无法识别的行“{label}”")
+        if key == "procurement_total" and section not in (None, "procurement"):
+            raise TableReadError(f"公开10表：“合计”出现在政府采购以外的部分：{label}")
+        values = [c for c in row.cells[1:]]
+        line_no = compact(values[0]) if values and compact(values[0]).isdigit() and len(values) > 1 else None
+        printed = values[-1] if len(values) >= 2 else ""
+        if len(values) == 1 and not compact(values[0]).isdigit():
+            printed = values[0]
+        unit = "辆" if key.startswith("vehicle") else "台" if key == "equipment_over_1m" else table.unit
+        loc = _loc(table, row, label, "统计数")
+        kind, _ = classify_cell(printed)
+        cell = Cell(kind=kind, raw=printed.strip(),
+                    amount=Amount.from_printed(printed, unit or "万元") if kind is CellKind.AMOUNT else None,
+                    location=loc)
+        table.rows.append(Row(key=key, label=strip_ordinal(label), cells={"value": cell}, line_no=line_no,
+                              section=section, location=loc))
+
+
+_LAYOUTS = {
+    "coded": _read_coded,
+    "two_sided": _read_two_sided,
+    "panels": _read_panels,
+    "sangong": _read_sangong,
+    "stats": _read_stats,
+}

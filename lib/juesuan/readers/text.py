@@ -1,0 +1,124 @@
+"""Read the text form of a disclosure: tables as tab-separated lines, narrative as paragraphs.
+
+This is how a disclosure reads once extracted (the seed, ``data/*.txt``). Every cell keeps its line
+number; the PDF reader fills in pages instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..catalog import identify_table
+from ..exceptions import InputError
+from ..layouts import interpret
+from ..model import Document, Location, Table
+from ..normalize import compact, normalise
+from ..rawtable import RawRow, RawTable, is_meta_line
+from ..structure import PART_HEADING, Line, build_sections, identify, mentions_budget_only, parse_annex, part_kind
+from .assemble import assemble_document
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def read_text_file(path: Path) -> Document:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"无法读取文件：{exc.strerror or exc}", "unreadable") from exc
+    if not data.strip():
+        raise InputError(str(path), "文件是空的", "empty")
+    if len(data) > MAX_BYTES:
+        raise InputError(str(path), f"文件过大（{len(data) // 1024 // 1024} MB），超过 20 MB 上限", "too_large")
+    if b"\x00" in data[:4096]:
+        raise InputError(str(path), "不是文本文件（含二进制内容）", "encoding")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes nearly anything
+        raise InputError(str(path), "无法识别文本编码（应为 UTF-8 或 GB18030）", "encoding")
+    return read_text(text, source=str(path))
+
+
+def read_text(text: str, source: str = "<text>") -> Document:
+    """Read a disclosure from its text form."""
+    lines = [
+        Line(text=normalise(raw), location=Location(line=i), cells=[normalise(c) for c in raw.split("\t")] if "\t" in raw else None)
+        for i, raw in enumerate(text.splitlines(), start=1)
+    ]
+    return assemble_from_lines(lines, source)
+
+
+def assemble_from_lines(lines: list[Line], source: str) -> Document:
+    identity = identify(lines)
+    if identity.kind == "budget" or mentions_budget_only(lines):
+        raise InputError(source, "这是预算公开文件（预算），不是决算公开，不能按决算审核", "not_final_accounts")
+    body = _skip_table_of_contents(lines)
+    parts: dict[str, list[Line]] = {"overview": [], "tables": [], "narrative": [], "glossary": [], "annex": []}
+    raw_tables: list[RawTable] = []
+    current_part = "overview"
+    current_table: RawTable | None = None
+    for line in body:
+        heading = PART_HEADING.match(line.compact)
+        if heading and not line.cells:
+            kind = part_kind(line.text)
+            if kind:
+                current_part = kind
+                current_table = None
+                continue
+        if current_part in ("overview", "tables") and not line.cells:
+            spec = identify_table(line.text)
+            if spec is not None:
+                current_table = RawTable(spec=spec, title=line.compact, location=Location(table=spec.id, line=line.location.line))
+                raw_tables.append(current_table)
+                current_part = "tables"
+                continue
+        if current_part == "tables" and current_table is not None:
+            if line.cells is not None:
+                current_table.rows.append(RawRow(cells=line.cells, location=line.location))
+            elif line.compact:
+                current_table.meta.append((line.text, line.location))
+            continue
+        parts[current_part].append(line)
+    tables: dict[str, Table] = {}
+    for raw in raw_tables:
+        table = interpret(raw)
+        if raw.spec.id in tables:
+            # A second title for the same table: keep the first, the rules report duplicates via completeness.
+            continue
+        tables[raw.spec.id] = table
+    if not tables and not parts["narrative"]:
+        raise InputError(source, "没有找到任何决算表或情况说明，不像是决算公开文件", "no_tables")
+    return assemble_document(
+        source=source,
+        identity=identity,
+        tables=tables,
+        sections=build_sections(parts["narrative"]),
+        glossary=[line.text for line in parts["glossary"] if line.compact],
+        annex=parse_annex(parts["annex"]),
+        lines=lines,
+        pages=None,
+    )
+
+
+def _skip_table_of_contents(lines: list[Line]) -> list[Line]:
+    """The body after 目录: from the second time the first part heading appears."""
+    toc = next((i for i, line in enumerate(lines[:80]) if compact(line.text) in ("目录", "目 录")), None)
+    if toc is None:
+        return lines
+    first_heading = None
+    for i in range(toc + 1, len(lines)):
+        m = PART_HEADING.match(lines[i].compact)
+        if m:
+            if first_heading is None:
+                first_heading = lines[i].compact.split("\t")[0]
+                first_heading = compact(first_heading.rstrip("0123456789."))
+                continue
+            if compact(lines[i].compact.rstrip("0123456789.")) == first_heading and not lines[i].cells:
+                return lines[i:]
+    return lines[toc + 1:]
+
+
+__all__ = ["read_text", "read_text_file", "is_meta_line"]
