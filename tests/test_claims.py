@@ -1,0 +1,66 @@
+"""Narrative claims come out structured: kind, subject, figures, direction, the sentence quoted."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from juesuan.claims import extract_claims
+from juesuan.readers import read_document
+
+from conftest import SEED
+
+
+@pytest.fixture(scope="module")
+def claims():
+    return extract_claims(read_document(SEED))
+
+
+def find(claims, kind, subject, section=None):
+    return [c for c in claims if c.kind == kind and c.subject == subject and (section is None or c.section == section)]
+
+
+CASES = [
+    # (kind, subject, section, figures, direction)
+    ("amount", "收入总计", 1, {"amount": "365.65"}, None),
+    ("yoy", "收入总计", 1, {"change": "59.73", "percent": "14.04", "current": "365.65"}, "down"),
+    ("share", "基本支出", 3, {"amount": "340.67", "percent": "93.17"}, None),
+    ("share", "一般公共服务支出", 5, {"amount": "249.89", "percent": "68.34"}, None),
+    ("budget", "一般公共预算财政拨款支出", 5, {"budget": "352.87", "final": "365.65", "rate": "103.62"}, None),
+    ("budget", "卫生健康支出", 5, {"budget": "13.09", "final": "13.02", "rate": "99.47"}, None),
+    ("yoy", "社会保障和就业支出", 5, {"change": "13.15", "percent": "20.32", "current": "77.85"}, "up"),
+    ("amount", "住房公积金", 6, {"amount": "24.9"}, None),
+    ("count", "出国团组", 9, {"count": "0"}, None),
+    ("count", "车辆保有量", 9, {"count": "0"}, None),
+    ("absence", "机关运行经费", 10, {}, None),
+    ("count", "绩效自评项目", 10, {"count": "1"}, None),
+]
+
+
+@pytest.mark.parametrize("kind,subject,section,figures,direction", CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])
+def test_claim_extracted(claims, kind, subject, section, figures, direction):
+    found = find(claims, kind, subject, section)
+    assert found, f"no {kind} claim for {subject} in section {section}"
+    claim = found[0]
+    assert {k: v.value for k, v in claim.figures.items()} == {k: Decimal(v) for k, v in figures.items()}
+    assert claim.direction == direction
+    assert subject[:2] in claim.quote or kind in ("yoy", "count", "share")
+
+
+def test_share_denominators(claims):
+    explicit = find(claims, "share", "一般公共预算财政拨款支出", 5)[0]
+    assert explicit.denominator == "本年支出合计"
+    implied = find(claims, "share", "项目支出", 3)[0]
+    assert implied.denominator is None and implied.parts[0].subject == "支出合计"
+
+
+def test_breakdown_lists_every_part(claims):
+    wages = find(claims, "breakdown", "工资福利支出", 6)[0]
+    assert [p.subject for p in wages.parts][:2] == ["基本工资", "津贴补贴"] and len(wages.parts) == 10
+    procurement = find(claims, "breakdown", "政府采购支出总额", 10)[0]
+    assert procurement.marker == "其中" and len(procurement.parts) == 3
+
+
+def test_threshold_is_not_an_amount(claims):
+    assert not [c for c in claims if c.kind == "amount" and c.figures["amount"].value == 100]
