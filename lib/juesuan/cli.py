@@ -1,0 +1,108 @@
+"""The command line: ``juesuan check PATH`` and ``juesuan rules``.
+
+Exit codes of ``check``: 0 no error-level finding, 1 error-level findings, 2 the input cannot be read
+(one line on stderr naming the file and the reason, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import __version__
+from .exceptions import InputError, JuesuanError
+from .rules import REGISTRY, Severity
+from .rules.base import SEVERITY_LABELS, STATUS_LABELS, Status
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="juesuan", description="决算公开审核工具 / audit final-account disclosures")
+    parser.add_argument("--version", action="version", version=f"juesuan {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="审核一份决算公开文件 / audit one disclosure")
+    check.add_argument("path", help="决算公开文件（.txt 文本导出或 .pdf）")
+    check.add_argument("--format", choices=("table", "json"), default="table", help="输出格式（默认 table）")
+    check.add_argument("--rules", help="只运行这些规则，逗号分隔的规则编号")
+
+    rules = sub.add_parser("rules", help="列出全部规则 / list the rules")
+    rules.add_argument("--format", choices=("table", "json"), default="table")
+
+    args = parser.parse_args(argv)
+    if args.command == "rules":
+        return _list_rules(args.format)
+    return _check(args.path, args.format, args.rules)
+
+
+def _check(path: str, fmt: str, rules: str | None) -> int:
+    from .engine import audit
+    from .readers import read_document
+
+    rule_ids = [r.strip() for r in rules.split(",")] if rules else None
+    if rule_ids:
+        unknown = [r for r in rule_ids if r not in REGISTRY]
+        if unknown:
+            print(f"juesuan: 未知规则：{', '.join(unknown)}（juesuan rules 列出全部规则）", file=sys.stderr)
+            return EXIT_UNREADABLE
+    try:
+        result = audit(read_document(path), rule_ids)
+    except InputError as exc:
+        print(f"juesuan: {exc.path}: {exc.reason}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except JuesuanError as exc:
+        print(f"juesuan: {path}: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if fmt == "json":
+        json.dump(result.to_json_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(result))
+    return EXIT_FINDINGS if result.has_errors else EXIT_OK
+
+
+def render_text(result) -> str:
+    """A plain-text report: header, findings by severity, then the ledger summary."""
+    doc = result.document
+    lines = [
+        f"单位：{doc.unit_name or '（未识别）'}　年度：{doc.year or '（未识别）'}　"
+        f"{doc.scope or ''}决算　模板：{doc.template or '未识别'}　来源：{doc.source}",
+        f"找到的表：{'、'.join(f'{t}' for t in sorted(doc.tables)) or '无'}",
+        "",
+    ]
+    findings = result.findings
+    counts = {s: result.count(s) for s in Severity}
+    lines.append(f"发现：错误 {counts[Severity.ERROR]}　警告 {counts[Severity.WARNING]}　提示 {counts[Severity.NOTE]}")
+    for f in findings:
+        where = f.location.describe()
+        lines.append(f"  [{SEVERITY_LABELS[f.severity]}] {f.rule}　{f.message}" + (f"　（{where}）" if where else ""))
+        if f.location.quote:
+            lines.append(f"        原文：{f.location.quote}")
+    status = result.status_counts()
+    lines.append("")
+    lines.append(
+        f"规则：共 {len(result.outcomes)} 条　通过 {status['pass']}　不通过 {status['fail']}　"
+        f"不适用 {status['not_applicable']}　无法检查 {status['could_not_check']}"
+    )
+    for outcome in result.outcomes:
+        if outcome.status is Status.COULD_NOT_CHECK:
+            lines.append(f"  [无法检查] {outcome.rule}　{outcome.reason}")
+    return "\n".join(lines) + "\n"
+
+
+def _list_rules(fmt: str) -> int:
+    if fmt == "json":
+        rows = [{"rule": r.id, "family": r.family, "statement": r.statement, "basis": r.basis} for r in REGISTRY.values()]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for r in REGISTRY.values():
+        print(f"{r.id:<28} {r.statement}　[{r.basis}]")
+    print(f"\n共 {len(REGISTRY)} 条规则")
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

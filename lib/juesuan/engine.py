@@ -1,0 +1,77 @@
+"""Run every rule over a document and collect one result: findings and the rule ledger.
+
+Like a validation that collects every failure into one table instead of stopping at the first,
+the engine runs all rules and keeps each one's outcome; a rule that raises by accident is recorded
+as could-not-check with the reason, never as passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .claims import Claim, extract_claims
+from .model import Document
+from .readers import read_document
+from .rules import REGISTRY, Finding, RuleOutcome, Severity, Status
+from .rules.base import Context
+
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
+
+
+@dataclass
+class AuditResult:
+    document: Document
+    claims: list[Claim]
+    outcomes: list[RuleOutcome]
+
+    @property
+    def findings(self) -> list[Finding]:
+        found = [f for o in self.outcomes for f in o.findings]
+        return sorted(found, key=lambda f: (_SEVERITY_ORDER[f.severity], f.rule))
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    @property
+    def has_errors(self) -> bool:
+        return self.count(Severity.ERROR) > 0
+
+    def ledger(self) -> list[dict]:
+        return [{"rule": o.rule, "status": o.status.value, "reason": o.reason} for o in self.outcomes]
+
+    def status_counts(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in Status}
+        for o in self.outcomes:
+            counts[o.status.value] += 1
+        return counts
+
+    def to_json_dict(self) -> dict:
+        """The `juesuan check --format json` document (schema in the README)."""
+        return {
+            "unit": self.document.unit_name,
+            "year": self.document.year,
+            "source": self.document.source,
+            "findings": [f.to_dict() for f in self.findings],
+            "ledger": self.ledger(),
+        }
+
+
+def audit(doc: Document, rule_ids: list[str] | None = None) -> AuditResult:
+    """Run the rules (all, or those named) over a document."""
+    claims = extract_claims(doc)
+    context = Context(claims=claims)
+    outcomes: list[RuleOutcome] = []
+    for rule_id, rule in REGISTRY.items():
+        if rule_ids is not None and rule_id not in rule_ids:
+            continue
+        try:
+            outcomes.append(rule.run(doc, context))
+        except Exception as exc:  # a bug in one rule must not hide the others, nor pass silently
+            outcomes.append(RuleOutcome(rule_id, Status.COULD_NOT_CHECK, f"规则执行出错：{type(exc).__name__}: {exc}", [], 0))
+    return AuditResult(doc, claims, outcomes)
+
+
+def audit_path(path: str | Path) -> AuditResult:
+    """Read a source file and audit it; raises InputError when it cannot be read."""
+    return audit(read_document(path))

@@ -1,0 +1,6 @@
+"""Every rule juesuan checks, registered by importing its family module."""
+
+from . import completeness, cross, narrative, tables  # noqa: F401  (registration by import)
+from .base import REGISTRY, Finding, Rule, RuleOutcome, Severity, Status
+
+__all__ = ["REGISTRY", "Finding", "Rule", "RuleOutcome", "Severity", "Status"]

@@ -1,0 +1,264 @@
+"""The rule framework: a rule is one small function with a stable id, a statement and a basis.
+
+A rule receives a :class:`Check`, compares figures through it and so records findings. Its outcome
+is one of pass / fail / not applicable / could not check; a rule that could not run is never
+counted as passed, and one that compared nothing is not applicable, with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from typing import Callable, Iterable
+
+from ..model import Cell, Document, Location
+from ..money import Amount, CellKind, Interval, format_percent, format_wan
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+class Status(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"
+    COULD_NOT_CHECK = "could_not_check"
+
+
+STATUS_LABELS = {
+    Status.PASS: "通过",
+    Status.FAIL: "不通过",
+    Status.NOT_APPLICABLE: "不适用",
+    Status.COULD_NOT_CHECK: "无法检查",
+}
+SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.NOTE: "提示"}
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    expected: str | None
+    actual: str | None
+    difference: str | None
+    location: Location
+
+    def to_dict(self) -> dict:
+        loc = self.location.to_dict()
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+            "expected": self.expected,
+            "actual": self.actual,
+            "difference": self.difference,
+            "location": loc,
+        }
+
+
+@dataclass
+class RuleOutcome:
+    rule: str
+    status: Status
+    reason: str
+    findings: list[Finding]
+    comparisons: int
+
+
+class NotApplicable(Exception):
+    """Raised inside a rule: the identity does not apply to this document."""
+
+
+class CouldNotCheck(Exception):
+    """Raised inside a rule: the identity applies but the figures needed are missing or unreadable."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    statement: str  # one line, Chinese: the identity checked
+    basis: str  # where the identity comes from (DOMAIN.md section, regulation)
+    family: str  # tables / cross / narrative / completeness / annex
+    func: Callable[["Check"], None]
+
+    def run(self, doc: Document, context: "Context") -> RuleOutcome:
+        check = Check(self, doc, context)
+        try:
+            self.func(check)
+        except NotApplicable as exc:
+            return RuleOutcome(self.id, Status.NOT_APPLICABLE, str(exc), [], check.comparisons)
+        except CouldNotCheck as exc:
+            return RuleOutcome(self.id, Status.COULD_NOT_CHECK, str(exc), check.findings, check.comparisons)
+        return check.outcome()
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(id: str, statement: str, basis: str, family: str):
+    """Register a rule function under a stable id."""
+
+    def register(func: Callable[["Check"], None]) -> Callable[["Check"], None]:
+        if id in REGISTRY:
+            raise ValueError(f"duplicate rule id {id}")
+        REGISTRY[id] = Rule(id, statement, basis, family, func)
+        return func
+
+    return register
+
+
+@dataclass
+class Context:
+    """What every rule may use besides the document: the claims, read once."""
+
+    claims: list = field(default_factory=list)
+
+
+class Check:
+    """What a rule uses to compare figures and record findings."""
+
+    def __init__(self, rule: Rule, doc: Document, context: Context):
+        self.rule = rule
+        self.doc = doc
+        self.context = context
+        self.findings: list[Finding] = []
+        self.comparisons = 0
+        self.skipped: list[str] = []
+
+    # --- outcome -----------------------------------------------------------------------------------
+
+    def outcome(self) -> RuleOutcome:
+        problems = [f for f in self.findings if f.severity in (Severity.ERROR, Severity.WARNING)]
+        notes = [f for f in self.findings if f.severity is Severity.NOTE]
+        if problems:
+            return RuleOutcome(self.rule.id, Status.FAIL, f"{len(problems)}处不符", self.findings, self.comparisons)
+        if self.comparisons == 0:
+            reason = "；".join(self.skipped) if self.skipped else "没有可比对的数据"
+            return RuleOutcome(self.rule.id, Status.NOT_APPLICABLE, reason, self.findings, 0)
+        reason = f"比对{self.comparisons}处，均相符"
+        if notes:
+            reason += f"（其中{len(notes)}处为尾数误差）"
+        return RuleOutcome(self.rule.id, Status.PASS, reason, self.findings, self.comparisons)
+
+    def report(self, severity: Severity, message: str, location: Location, expected=None, actual=None,
+               difference=None) -> None:
+        self.findings.append(Finding(self.rule.id, severity, message, expected, actual, difference, location))
+
+    def skip(self, reason: str) -> None:
+        """Record why one comparison could not be made (shown when nothing else was compared)."""
+        self.skipped.append(reason)
+
+    def counted(self) -> None:
+        self.comparisons += 1
+
+    # --- table lookups -----------------------------------------------------------------------------
+
+    def table(self, table_id: str, *, required: bool = True):
+        """The readable table or NotApplicable (absent) / CouldNotCheck (unreadable)."""
+        table = self.doc.tables.get(table_id)
+        if table is None:
+            raise NotApplicable(f"文件中没有公开{table_id}表")
+        if not table.readable:
+            raise CouldNotCheck(f"公开{table_id}表无法读取：{table.unreadable_reason}")
+        return table
+
+    @staticmethod
+    def value(cell: Cell | None) -> Amount | None:
+        """A cell as an amount: blank and —— count as an exact zero; text cannot be summed (None)."""
+        if cell is None:
+            return Amount.exact(0)
+        if cell.kind is CellKind.AMOUNT:
+            return cell.amount
+        if cell.kind in (CellKind.BLANK, CellKind.DASH):
+            return Amount.exact(0)
+        return None
+
+    # --- comparisons -------------------------------------------------------------------------------
+
+    def sum_equals(self, parts: Iterable[tuple[int, Amount | None]], total: Amount | None, *, what: str,
+                   location: Location) -> None:
+        """Σ sign × part = total, within the rounding envelope of the figures involved (DOMAIN.md §6)."""
+        parts = list(parts)
+        if total is None or any(p is None for _, p in parts):
+            self.skip(f"{what}：含无法识别的数值")
+            return
+        expected = sum((Decimal(sign) * p.value for sign, p in parts), Decimal(0))
+        envelope = sum((p.half_step for _, p in parts), Decimal(0)) + total.half_step
+        self.compare(expected, total.value, envelope, what=what, location=location)
+
+    def compare(self, expected: Decimal, actual: Decimal, envelope: Decimal, *, what: str, location: Location,
+                severity: Severity = Severity.ERROR) -> None:
+        """Equal: pass. Off by no more than the rounding envelope: a note. Otherwise a finding."""
+        self.counted()
+        diff = actual - expected
+        if diff == 0:
+            return
+        if abs(diff) <= envelope:
+            self.report(Severity.NOTE, f"{what}：相差{format_wan(abs(diff))}万元，在尾数误差范围（±{format_wan(envelope)}）内",
+                        location, format_wan(expected), format_wan(actual), format_wan(diff))
+            return
+        self.report(severity, f"{what}：应为{format_wan(expected)}万元，实为{format_wan(actual)}万元，相差{format_wan(diff)}万元",
+                    location, format_wan(expected), format_wan(actual), format_wan(diff))
+
+    def at_most(self, part: Amount | None, whole: Amount | None, *, what: str, location: Location,
+                severity: Severity = Severity.ERROR) -> None:
+        """part ≤ whole (a part cannot exceed what contains it), with rounding slack."""
+        if part is None or whole is None:
+            self.skip(f"{what}：含无法识别的数值")
+            return
+        self.counted()
+        if part.value <= whole.value:
+            return
+        slack = part.half_step + whole.half_step
+        diff = part.value - whole.value
+        sev = Severity.NOTE if diff <= slack else severity
+        self.report(sev, f"{what}：部分{format_wan(part.value)}万元大于整体{format_wan(whole.value)}万元", location,
+                    f"≤{format_wan(whole.value)}", format_wan(part.value), format_wan(diff))
+
+    def percent(self, numerator: Interval, denominator: Interval, stated: Decimal, stated_half: Decimal, *,
+                point: tuple[Decimal, Decimal] | None, what: str, location: Location) -> None:
+        """A stated percentage against the interval the true ratio can lie in (DOMAIN.md §6).
+
+        Pass when the printed figures give the stated percent exactly after rounding; a note when only
+        the rounding intervals reconcile them; an error otherwise.
+        """
+        ratio = numerator.ratio(denominator)
+        if ratio is None:
+            self.counted()
+            self.report(Severity.ERROR, f"{what}：分母为零，百分比{format_percent(stated)}无意义", location,
+                        "无定义", format_percent(stated), None)
+            return
+        self.counted()
+        ratio = ratio.scaled(Decimal(100))
+        stated_interval = Interval(stated - stated_half, stated + stated_half)
+        if point is not None and point[1] != 0:
+            computed = point[0] / point[1] * 100
+            exponent = Decimal(1).scaleb(-_places(stated_half))
+            if abs(computed - stated) <= stated_half:
+                return
+            shown = computed.quantize(exponent)
+        else:
+            shown = None
+        if ratio.overlaps(stated_interval):
+            self.report(Severity.NOTE, f"{what}：按表列数计算为{format_percent(shown)}，所述{format_percent(stated)}在尾数误差范围内",
+                        location, format_percent(shown), format_percent(stated),
+                        None if shown is None else f"{(stated - shown):f}个百分点")
+            return
+        self.report(Severity.ERROR, f"{what}：按所列金额计算应为{format_percent(shown)}，文中为{format_percent(stated)}",
+                    location, format_percent(shown), format_percent(stated),
+                    None if shown is None else f"{(stated - shown):f}个百分点")
+
+
+def _places(half: Decimal) -> int:
+    """0.005 -> 2, 0.05 -> 1, 0.5 -> 0."""
+    places = 0
+    step = half * 2
+    while step < 1 and places < 10:
+        step *= 10
+        places += 1
+    return places
