@@ -8,6 +8,7 @@ as could-not-check with the reason, never as passed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from .claims import Claim, extract_claims
@@ -24,6 +25,7 @@ class AuditResult:
     document: Document
     claims: list[Claim]
     outcomes: list[RuleOutcome]
+    extra_tolerance: Decimal = Decimal(0)
 
     @property
     def findings(self) -> list[Finding]:
@@ -36,6 +38,11 @@ class AuditResult:
     @property
     def has_errors(self) -> bool:
         return self.count(Severity.ERROR) > 0
+
+    @property
+    def evidence(self):
+        """Every comparison every rule made (the intermediate figures behind the verdicts)."""
+        return [c for o in self.outcomes for c in o.evidence]
 
     def ledger(self) -> list[dict]:
         return [{"rule": o.rule, "status": o.status.value, "reason": o.reason} for o in self.outcomes]
@@ -57,10 +64,23 @@ class AuditResult:
         }
 
 
-def audit(doc: Document, rule_ids: list[str] | None = None) -> AuditResult:
-    """Run the rules (all, or those named) over a document."""
+def apply_overrides(doc: Document, unit_name: str | None = None, year: int | None = None) -> Document:
+    """Set the unit name or year where the cover could not be read (or reads wrong); returns doc."""
+    if unit_name:
+        doc.unit_name = unit_name
+    if year:
+        doc.year = int(year)
+    return doc
+
+
+def audit(doc: Document, rule_ids: list[str] | None = None, *, extra_tolerance: Decimal | str | int = 0) -> AuditResult:
+    """Run the rules (all, or those named) over a document.
+
+    ``extra_tolerance`` (万元) widens every rounding envelope beyond DOMAIN.md §6; keep it 0 unless a
+    document was compiled with a coarser rounding.
+    """
     claims = extract_claims(doc)
-    context = Context(claims=claims)
+    context = Context(claims=claims, extra_tolerance=Decimal(str(extra_tolerance)))
     outcomes: list[RuleOutcome] = []
     for rule_id, rule in REGISTRY.items():
         if rule_ids is not None and rule_id not in rule_ids:
@@ -69,7 +89,7 @@ def audit(doc: Document, rule_ids: list[str] | None = None) -> AuditResult:
             outcomes.append(rule.run(doc, context))
         except Exception as exc:  # a bug in one rule must not hide the others, nor pass silently
             outcomes.append(RuleOutcome(rule_id, Status.COULD_NOT_CHECK, f"规则执行出错：{type(exc).__name__}: {exc}", [], 0))
-    return AuditResult(doc, claims, outcomes)
+    return AuditResult(doc, claims, outcomes, context.extra_tolerance)
 
 
 def audit_path(path: str | Path) -> AuditResult:

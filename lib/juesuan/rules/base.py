@@ -62,12 +62,27 @@ class Finding:
 
 
 @dataclass
+class Comparison:
+    """One comparison a rule made, whatever its verdict: the evidence behind the ledger."""
+
+    rule: str
+    what: str
+    expected: str
+    actual: str
+    difference: str
+    envelope: str
+    verdict: str  # 相符 / 尾数误差 / 不符
+    location: Location
+
+
+@dataclass
 class RuleOutcome:
     rule: str
     status: Status
     reason: str
     findings: list[Finding]
     comparisons: int
+    evidence: list[Comparison] = field(default_factory=list)
 
 
 class NotApplicable(Exception):
@@ -91,9 +106,9 @@ class Rule:
         try:
             self.func(check)
         except NotApplicable as exc:
-            return RuleOutcome(self.id, Status.NOT_APPLICABLE, str(exc), [], check.comparisons)
+            return RuleOutcome(self.id, Status.NOT_APPLICABLE, str(exc), [], check.comparisons, check.evidence)
         except CouldNotCheck as exc:
-            return RuleOutcome(self.id, Status.COULD_NOT_CHECK, str(exc), check.findings, check.comparisons)
+            return RuleOutcome(self.id, Status.COULD_NOT_CHECK, str(exc), check.findings, check.comparisons, check.evidence)
         return check.outcome()
 
 
@@ -114,9 +129,14 @@ def rule(id: str, statement: str, basis: str, family: str):
 
 @dataclass
 class Context:
-    """What every rule may use besides the document: the claims, read once."""
+    """What every rule may use besides the document: the claims, read once, and the settings.
+
+    ``extra_tolerance`` (万元) widens every rounding envelope: for documents compiled with a coarser
+    rounding than DOMAIN.md §6 assumes. It is zero by default and shown in every report.
+    """
 
     claims: list = field(default_factory=list)
+    extra_tolerance: Decimal = Decimal(0)
 
 
 class Check:
@@ -129,6 +149,7 @@ class Check:
         self.findings: list[Finding] = []
         self.comparisons = 0
         self.skipped: list[str] = []
+        self.evidence: list[Comparison] = []
 
     # --- outcome -----------------------------------------------------------------------------------
 
@@ -136,14 +157,15 @@ class Check:
         problems = [f for f in self.findings if f.severity in (Severity.ERROR, Severity.WARNING)]
         notes = [f for f in self.findings if f.severity is Severity.NOTE]
         if problems:
-            return RuleOutcome(self.rule.id, Status.FAIL, f"{len(problems)}处不符", self.findings, self.comparisons)
+            return RuleOutcome(self.rule.id, Status.FAIL, f"{len(problems)}处不符", self.findings, self.comparisons,
+                               self.evidence)
         if self.comparisons == 0:
             reason = "；".join(self.skipped) if self.skipped else "没有可比对的数据"
-            return RuleOutcome(self.rule.id, Status.NOT_APPLICABLE, reason, self.findings, 0)
+            return RuleOutcome(self.rule.id, Status.NOT_APPLICABLE, reason, self.findings, 0, self.evidence)
         reason = f"比对{self.comparisons}处，均相符"
         if notes:
             reason += f"（其中{len(notes)}处为尾数误差）"
-        return RuleOutcome(self.rule.id, Status.PASS, reason, self.findings, self.comparisons)
+        return RuleOutcome(self.rule.id, Status.PASS, reason, self.findings, self.comparisons, self.evidence)
 
     def report(self, severity: Severity, message: str, location: Location, expected=None, actual=None,
                difference=None) -> None:
@@ -155,6 +177,10 @@ class Check:
 
     def counted(self) -> None:
         self.comparisons += 1
+
+    def log(self, what: str, expected: str, actual: str, difference: str, envelope: str, verdict: str,
+            location: Location) -> None:
+        self.evidence.append(Comparison(self.rule.id, what, expected, actual, difference, envelope, verdict, location))
 
     # --- table lookups -----------------------------------------------------------------------------
 
@@ -196,6 +222,9 @@ class Check:
         """Equal: pass. Off by no more than the rounding envelope: a note. Otherwise a finding."""
         self.counted()
         diff = actual - expected
+        envelope = envelope + self.context.extra_tolerance
+        verdict = "相符" if diff == 0 else "尾数误差" if abs(diff) <= envelope else "不符"
+        self.log(what, format_wan(expected), format_wan(actual), format_wan(diff), f"±{format_wan(envelope)}", verdict, location)
         if diff == 0:
             return
         if abs(diff) <= envelope:
@@ -212,9 +241,13 @@ class Check:
             self.skip(f"{what}：含无法识别的数值")
             return
         self.counted()
+        slack = part.half_step + whole.half_step + self.context.extra_tolerance
+        diff = part.value - whole.value
+        verdict = "相符" if diff <= 0 else "尾数误差" if diff <= slack else "不符"
+        self.log(what, f"≤{format_wan(whole.value)}", format_wan(part.value), format_wan(max(diff, Decimal(0))),
+                 f"±{format_wan(slack)}", verdict, location)
         if part.value <= whole.value:
             return
-        slack = part.half_step + whole.half_step
         diff = part.value - whole.value
         sev = Severity.NOTE if diff <= slack else severity
         self.report(sev, f"{what}：部分{format_wan(part.value)}万元大于整体{format_wan(whole.value)}万元", location,
@@ -236,14 +269,16 @@ class Check:
         self.counted()
         ratio = ratio.scaled(Decimal(100))
         stated_interval = Interval(stated - stated_half, stated + stated_half)
-        if point is not None and point[1] != 0:
-            computed = point[0] / point[1] * 100
-            exponent = Decimal(1).scaleb(-_places(stated_half))
-            if abs(computed - stated) <= stated_half:
-                return
-            shown = computed.quantize(exponent)
-        else:
-            shown = None
+        exponent = Decimal(1).scaleb(-_places(stated_half))
+        computed = point[0] / point[1] * 100 if point is not None and point[1] != 0 else None
+        shown = computed.quantize(exponent) if computed is not None else None
+        exact = computed is not None and abs(computed - stated) <= stated_half
+        verdict = "相符" if exact else "尾数误差" if ratio.overlaps(stated_interval) else "不符"
+        self.log(what, format_percent(shown), format_percent(stated),
+                 "" if shown is None else f"{(stated - shown):f}", f"{format_percent(ratio.low)}～{format_percent(ratio.high)}",
+                 verdict, location)
+        if exact:
+            return
         if ratio.overlaps(stated_interval):
             self.report(Severity.NOTE, f"{what}：按表列数计算为{format_percent(shown)}，所述{format_percent(stated)}在尾数误差范围内",
                         location, format_percent(shown), format_percent(stated),
