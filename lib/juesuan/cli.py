@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from . import __version__
@@ -36,6 +37,25 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--extra-tolerance", default="0", help="额外容差，万元（默认 0）")
     audit.add_argument("--timeout", type=int, default=600, help="每个单元格的时限，秒")
 
+    batch = sub.add_parser("batch", help="批量审核多个单位 / audit many units")
+    batch.add_argument("inputs", nargs="+", help="文件或文件夹（文件夹内的 .pdf 和 .txt 都会审核）")
+    batch.add_argument("--out", required=True, help="输出目录")
+    batch.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1), help="并行的工作进程数")
+    batch.add_argument("--timeout", type=int, default=600, help="每个单位的时限，秒（默认 600）")
+    batch.add_argument("--resume", action="store_true", help="跳过输出完整且输入未变的单位")
+    batch.add_argument("--scheduler", help="dask 调度器地址（tcp://host:8786），或 local 在本机启动 LocalCluster")
+    batch.add_argument("--extra-tolerance", default="0", help="额外容差，万元（默认 0）")
+    batch.add_argument("--memory-limit", type=int, help="每个工作进程的内存上限，MB")
+    batch.add_argument("--no-summary", action="store_true", help="不生成 summary.html")
+    batch.add_argument("--quiet", action="store_true", help="不显示进度条")
+
+    synth = sub.add_parser("synth", help="生成合成的决算公开文件（测试与基准用）/ synthetic disclosures")
+    synth.add_argument("--units", type=int, required=True, help="生成多少个单位")
+    synth.add_argument("--out", required=True, help="输出目录")
+    synth.add_argument("--faults", action="store_true", help="注入已知错误，并写出 answer_key.json")
+    synth.add_argument("--seed", type=int, default=0, help="随机种子（同一种子生成相同文件）")
+    synth.add_argument("--pdf-share", type=float, default=0.2, help="以 PDF 形式生成的比例（默认 0.2）")
+
     rules = sub.add_parser("rules", help="列出全部规则 / list the rules")
     rules.add_argument("--format", choices=("table", "json"), default="table")
 
@@ -44,7 +64,44 @@ def main(argv: list[str] | None = None) -> int:
         return _list_rules(args.format)
     if args.command == "audit":
         return _audit(args)
+    if args.command == "batch":
+        return _batch(args)
+    if args.command == "synth":
+        return _synth(args)
     return _check(args.path, args.format, args.rules)
+
+
+def _batch(args) -> int:
+    from .batch import run_batch
+
+    try:
+        report = run_batch(args.inputs, args.out, workers=args.workers, timeout=args.timeout, resume=args.resume,
+                           scheduler=args.scheduler, extra_tolerance=args.extra_tolerance,
+                           show_progress=not args.quiet, memory_limit_mb=args.memory_limit,
+                           summary=not args.no_summary)
+    except KeyboardInterrupt:
+        print("juesuan: 已中断；已完成的单位保留，可用 --resume 继续", file=sys.stderr)
+        return 130
+    ok, skipped, failed = report.count("ok"), report.count("skipped"), report.count("failed")
+    errors = sum(r.errors for r in report.results)
+    print(f"共 {len(report.results)} 个单位：完成 {ok}，跳过 {skipped}，失败 {failed}；错误级发现 {errors} 条；用时 {report.seconds:.1f} 秒")
+    for r in report.results:
+        if r.status == "failed":
+            print(f"  失败 {r.unit}：{r.reason}")
+    print(f"汇总页：{os.path.join(args.out, 'index.html')}")
+    if failed:
+        return EXIT_UNREADABLE
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def _synth(args) -> int:
+    from pathlib import Path
+
+    from .synth import generate
+
+    units = generate(args.units, Path(args.out), faults=args.faults, seed=args.seed, pdf_share=args.pdf_share)
+    print(f"已生成 {len(units)} 个单位到 {args.out}" + ("（含 answer_key.json）" if args.faults else ""))
+    return EXIT_OK
 
 
 def _audit(args) -> int:

@@ -10,6 +10,7 @@ an earlier good one.
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import pickle
@@ -26,7 +27,8 @@ from .exceptions import JuesuanError
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "audit_unit.ipynb"
 REPORT_HIDDEN_TAGS = ("intro", "parameters", "injected-parameters", "setup", "outputs")
-OUTPUT_FILES = ("audit.ipynb", "audit.html", "report.html", "findings.json", "workpaper.xlsx")
+OUTPUT_FILES = ("audit.ipynb", "audit.html", "report.html", "findings.json", "metrics.json", "workpaper.xlsx")
+MANIFEST = "unit.json"
 
 
 class AuditRunError(JuesuanError):
@@ -80,22 +82,26 @@ def find_notebook() -> Path:
 
 def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None = None, year: int | None = None,
               extra_tolerance: str = "0", timeout: int = 600, kernel_name: str | None = None,
-              document=None) -> AuditOutputs:
+              document=None, runner=None, folder_name: str | None = None,
+              manifest: dict | None = None) -> AuditOutputs:
     """Audit one unit through the notebook and write its reports into ``out_root/<unit>/``.
 
     ``document`` may carry an already-read :class:`~juesuan.model.Document` (a warm worker's): the
-    notebook then loads it instead of reading the source again.
+    notebook then loads it instead of reading the source again. ``runner`` executes the notebook
+    (default: papermill in a fresh kernel; batch workers pass a warm kernel). ``manifest`` is written
+    as ``unit.json`` with the outputs, so a resumed batch knows the unit is complete.
     """
-    import papermill as pm
+    from .execute import NotebookFailed, papermill_runner
 
     start = time.perf_counter()
     source = Path(source).resolve()
     out_root = Path(out_root).resolve()
     out_root.mkdir(parents=True, exist_ok=True)
-    unit = unit_folder_name(source)
+    unit = folder_name or unit_folder_name(source)
     final = out_root / unit
     work = Path(tempfile.mkdtemp(prefix=f".{unit}.", suffix=".partial", dir=out_root))
     os.chmod(work, 0o755)  # mkdtemp makes it private; the reports are meant to be shared
+    run = runner or papermill_runner(kernel_name)
     try:
         cached = ""
         if document is not None:
@@ -103,15 +109,11 @@ def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None
             with open(cached, "wb") as fh:
                 pickle.dump(document, fh)
         executed = work / "audit.ipynb"
+        parameters = {"source": str(source), "output_dir": str(work), "unit_name": unit_name, "year": year,
+                      "extra_tolerance_wan": str(extra_tolerance), "cached_model": cached}
         try:
-            pm.execute_notebook(
-                str(find_notebook()), str(executed),
-                parameters={"source": str(source), "output_dir": str(work), "unit_name": unit_name, "year": year,
-                            "extra_tolerance_wan": str(extra_tolerance), "cached_model": cached},
-                cwd=str(NOTEBOOK.parent), kernel_name=kernel_name or default_kernel(), progress_bar=False, log_output=False,
-                execution_timeout=timeout, request_save_on_cell_execute=False,
-            )
-        except Exception as exc:  # papermill/nbclient errors carry the cell's exception
+            run(find_notebook(), executed, parameters, NOTEBOOK.parent, timeout)
+        except (NotebookFailed, Exception) as exc:  # papermill/nbclient errors carry the cell's exception
             raise AuditRunError(unit, _notebook_failure(exc)) from exc
         if cached:
             os.remove(cached)
@@ -120,20 +122,27 @@ def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None
         missing = [name for name in OUTPUT_FILES if not (work / name).exists()]
         if missing:
             raise AuditRunError(unit, f"工作簿没有写出 {', '.join(missing)}")
+        outputs = AuditOutputs(unit=unit, folder=final, files={name: final / name for name in OUTPUT_FILES})
+        _count_findings(outputs, work)
+        outputs.seconds = time.perf_counter() - start
+        if manifest is not None:
+            import json
+
+            record = {**manifest, "unit": unit, "errors": outputs.errors, "warnings": outputs.warnings,
+                      "notes": outputs.notes, "seconds": round(outputs.seconds, 3),
+                      "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}
+            (work / MANIFEST).write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
         _swap_in(work, final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    outputs = AuditOutputs(unit=unit, folder=final, files={name: final / name for name in OUTPUT_FILES},
-                           seconds=time.perf_counter() - start)
-    _count_findings(outputs)
     return outputs
 
 
-def _count_findings(outputs: AuditOutputs) -> None:
+def _count_findings(outputs: AuditOutputs, folder: Path) -> None:
     import json
 
-    data = json.loads((outputs.folder / "findings.json").read_text(encoding="utf-8"))
+    data = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
     for f in data["findings"]:
         if f["severity"] == "error":
             outputs.errors += 1
@@ -189,11 +198,12 @@ img { max-width: 100%; height: auto; }
 """
 
 
-def write_html(notebook: Path, target: Path, *, shareable: bool) -> None:
+def write_html(notebook: Path, target: Path, *, shareable: bool, heading: str | None = None) -> None:
     """Render a notebook to one self-contained HTML file (nothing loaded from outside)."""
     import nbformat
-    from nbconvert import HTMLExporter
     from traitlets.config import Config
+
+    _FastHTMLExporter = _fast_exporter_class()
 
     nb = nbformat.read(str(notebook), as_version=4)
     if shareable:
@@ -204,14 +214,18 @@ def write_html(notebook: Path, target: Path, *, shareable: bool) -> None:
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = set(REPORT_HIDDEN_TAGS) if shareable else {"injected-parameters"}
     config.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
-    exporter = HTMLExporter(config=config, template_name="basic")
+    exporter = _FastHTMLExporter(config=config, template_name="basic")
     exporter.exclude_input = shareable
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(nb)
+    # The markdown renderer writes non-ASCII headings as numeric references; write them as text
+    # (only code points above ASCII: &lt; &amp; &quot; and friends stay escaped).
+    body = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))) if int(m.group(1)) > 127 else m.group(0), body)
     title = nb.metadata.get("title", "决算公开审核")
-    unit, year = _unit_and_year(notebook.parent)
-    heading = f"{unit} {year}年度决算公开审核{'报告' if shareable else '工作底稿'}"
+    if heading is None:
+        unit, year = _unit_and_year(notebook.parent)
+        heading = f"{unit} {year}年度决算公开审核{'报告' if shareable else '工作底稿'}"
     generated = time.strftime("%Y-%m-%d %H:%M")
     page = (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -222,6 +236,30 @@ def write_html(notebook: Path, target: Path, *, shareable: bool) -> None:
         f"{body}\n</body>\n</html>\n"
     )
     target.write_text(_defang_urls(page), encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def _fast_exporter_class():
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class FastHTMLExporter(HTMLExporter):
+        """HTMLExporter without its closing BeautifulSoup pass (tab stops and alt texts), which
+        costs more than the whole rendering on a unit's workbook."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return FastHTMLExporter
 
 
 def _unit_and_year(folder: Path) -> tuple[str, str]:

@@ -273,8 +273,58 @@ def write_outputs(result: AuditResult, output_dir) -> dict[str, str]:
     out.mkdir(parents=True, exist_ok=True)
     findings = out / "findings.json"
     findings.write_text(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+    metrics = out / "metrics.json"
+    metrics.write_text(json.dumps(unit_metrics(result), ensure_ascii=False, indent=2), encoding="utf-8")
     workpaper = out / "workpaper.xlsx"
     with pd.ExcelWriter(workpaper, engine="openpyxl") as writer:
         for name, frame in workpaper_sheets(result).items():
             frame.to_excel(writer, sheet_name=name[:31], index=False)
-    return {"findings": str(findings), "workpaper": str(workpaper)}
+    return {"findings": str(findings), "metrics": str(metrics), "workpaper": str(workpaper)}
+
+
+def unit_metrics(result: AuditResult) -> dict:
+    """Key figures and ratios of one unit, for comparing units in a batch (Decimal as strings)."""
+    from decimal import Decimal
+
+    doc = result.document
+
+    def cell(table_id: str, key: str, column: str, section: str | None = None):
+        table = doc.table(table_id)
+        row = table.row(key, section) if table else None
+        c = row.cell(column) if row else None
+        if c is None:
+            return None
+        return c.value if c.value is not None else (Decimal(0) if c.kind in (CellKind.BLANK, CellKind.DASH) else None)
+
+    def ratio(a, b):
+        return None if a is None or not b else (a / b * 100).quantize(Decimal("0.01"))
+
+    income = cell("01", "income_total", "amount", "income")
+    expense = cell("01", "expense_total", "amount", "expense")
+    total03, basic, project = cell("03", "total", "total"), cell("03", "total", "basic"), cell("03", "total", "project")
+    fiscal02, total02 = cell("02", "total", "fiscal"), cell("02", "total", "total")
+    personnel, public = cell("06", "personnel_total", "amount"), cell("06", "public_total", "amount")
+    sangong = cell("09", "sangong", "final_total")
+    if sangong is None and doc.table("09") is not None and doc.table("09").declared_empty:
+        sangong = Decimal(0)
+    budget = next((c for c in result.claims if c.kind == "budget" and c.table_id == "05" and "final" in c.figures), None)
+    yoy = next((c for c in result.claims if c.kind == "yoy" and c.table_id == "01" and "percent" in c.figures
+                and c.subject in ("支出总计", "收入总计")), None)
+    figures = {
+        "本年收入合计": income,
+        "本年支出合计": expense,
+        "基本支出占比%": ratio(basic, total03),
+        "项目支出占比%": ratio(project, total03),
+        "财政拨款收入占比%": ratio(fiscal02, total02),
+        "人员经费占基本支出%": ratio(personnel, (personnel or 0) + (public or 0)) if personnel is not None else None,
+        "预算完成率%": ratio(budget.figures["final"].value, budget.figures["budget"].value) if budget else None,
+        "三公经费决算": sangong,
+        "上年增减率%": (yoy.figures["percent"].value * (1 if yoy.direction == "up" else -1)) if yoy else None,
+        "政府采购": cell("10", "procurement_total", "value"),
+    }
+    return {
+        "unit": doc.unit_name,
+        "year": doc.year,
+        "template": doc.template,
+        "metrics": {k: (None if v is None else f"{v:f}") for k, v in figures.items()},
+    }
