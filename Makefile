@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 SAMPLE := data/yangquan-bigdata-center-2024.txt
 OUT    ?= outputs
 
-.PHONY: demo test venv bench lab clean
+.PHONY: demo test venv bench bench-batch lab clean
 
 venv: $(STAMP)
 
@@ -38,6 +38,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/bench_notebook.py
+
+bench-batch: $(STAMP)
+	$(BIN)/python benchmarks/bench_batch.py
 
 # JupyterLab in the project's environment, with its kernel registered: open notebooks/audit_unit.ipynb,
 # set the parameters cell to your own file and step through it.
