@@ -91,6 +91,10 @@ def clean_subject(text: str) -> tuple[str, str | None]:
     if m:
         level = m.group(1)
         t = t.replace(m.group(0), "")
+    # "上海市某局2024年度收入支出总计": the unit's name and the year before the subject
+    prefix = re.match(r"^([^比较与相]{2,30}?)20\d{2}年度?(?=.)", t)
+    if prefix and not re.search(r"(预算|决算|支出|收入)", prefix.group(1)):
+        t = t[prefix.end():]
     previous = None
     while previous != t:
         previous = t
@@ -124,12 +128,13 @@ def _section_claims(section: Section) -> list[Claim]:
     for paragraph in section.paragraphs:
         text = paragraph.text.strip()
         paragraph_subject = None
+        carry: Claim | None = None  # a 其中 list continued after a semicolon
         for sentence in _SENTENCE.findall(text):
             sentence = sentence.strip()
             if not sentence:
                 continue
             loc = Location(table=None, page=paragraph.location.page, line=paragraph.location.line, quote=sentence)
-            new, paragraph_subject = _sentence_claims(sentence, section, loc, paragraph_subject, known)
+            new, paragraph_subject, carry = _sentence_claims(sentence, section, loc, paragraph_subject, known, carry)
             for claim in new:
                 if claim.kind == "share" and claim.denominator is None and lead is not None:
                     claim.group = f"{section.number}:{lead_group}"
@@ -146,7 +151,10 @@ def _section_claims(section: Section) -> list[Claim]:
 
 def _sentence_claims(sentence: str, section: Section, loc: Location,
                      paragraph_subject: tuple[str, Figure] | None,
-                     known: dict[str, Figure]) -> tuple[list[Claim], tuple[str, Figure] | None]:
+                     known: dict[str, Figure], carry: "Claim | None" = None,
+                     ) -> tuple[list[Claim], tuple[str, Figure] | None, "Claim | None"]:
+    """The claims of one sentence; ``carry`` is a 其中 list the previous sentence left open with a
+    semicolon (其中：A x万元，占y%；B z万元，占w%), which this sentence's leading amount continues."""
     s = compact(sentence)
     claims: list[Claim] = []
 
@@ -163,7 +171,7 @@ def _sentence_claims(sentence: str, section: Section, loc: Location,
             claim("absence", _absence_subject(s, section), {})
         elif re.search(r"与上年(相同|持平)|与上年.*相同", s):
             claim("unchanged", "", {}, direction="same")
-        return claims, paragraph_subject
+        return claims, paragraph_subject, None
 
     figures = list(_FIGURE.finditer(s))
     last_amount: Claim | None = None
@@ -171,6 +179,7 @@ def _sentence_claims(sentence: str, section: Section, loc: Location,
     budget: dict[str, Figure] = {}
     budget_subject = ""
     breakdown: Claim | None = None
+    continued = carry is not None
     previous_end = 0
     count_context = ""
     for m in figures:
@@ -193,7 +202,7 @@ def _sentence_claims(sentence: str, section: Section, loc: Location,
                     figs["amount"] = base.figures["amount"]
                 claim("share", subject, figs, denominator=denom, level=base.level if base else None)
             elif "完成" in segment or "执行率" in segment:
-                budget["rate"] = fig
+                budget.setdefault("rate", fig)  # the total's rate; the items' rates follow it
             elif word and pending_change is not None:
                 subject, change, direction, cword = pending_change
                 current = _current_for(subject, last_amount, paragraph_subject, known)
@@ -220,11 +229,16 @@ def _sentence_claims(sentence: str, section: Section, loc: Location,
                 subject, _ = clean_subject(segment.split(word)[0])
                 pending_change = (subject, fig, _DIRECTION_CHANGE[word], word)
                 continue
-            if re.search(r"(年初预算|全年预算|预算数|调整预算|预算)$", segment):
+            if re.search(r"(年初预算|全年预算|预算数|调整预算|预算)(为|是)?$", segment):
                 budget["budget"] = fig
-                budget_subject, _ = clean_subject(re.sub(r"(年初预算|全年预算|预算数|调整预算|预算)$", "", segment))
+                budget_subject, _ = clean_subject(re.sub(r"(年初预算|全年预算|预算数|调整预算|预算)(为|是)?$", "", segment))
                 continue
-            if re.search(r"(支出决算|决算数|决算)$", segment) and budget:
+            own, _ = clean_subject(re.sub(r"(支出决算|决算数|决算)(为|是)?$", "", segment))
+            if budget.get("final") is not None and own and own != budget_subject:
+                # 其中：因公出国(境)费决算为0.00万元 — an item of its own after the total's budget and final
+                last_amount = claim("amount", own, {"amount": fig})
+                continue
+            if re.search(r"(支出决算|决算数|决算)(为|是)?$", segment) and budget:
                 budget["final"] = fig
                 subject = budget_subject or (paragraph_subject[0] if paragraph_subject else "")
                 last_amount = claim("amount", subject, {"amount": fig})
@@ -237,6 +251,9 @@ def _sentence_claims(sentence: str, section: Section, loc: Location,
             c = claim("amount", subject, {"amount": fig}, level=level)
             if breakdown is not None and (before.startswith("、") or marker_match):
                 breakdown.parts.append(c)
+            if continued and breakdown is None:
+                carry.parts.append(c)
+                continued = False
             if paragraph_subject is None or last_amount is None:
                 paragraph_subject = (c.subject, fig)
             last_amount = c
@@ -245,8 +262,8 @@ def _sentence_claims(sentence: str, section: Section, loc: Location,
             if marker:
                 breakdown = claim("breakdown", c.subject, {"amount": fig}, marker=marker.group(1))
             continue
-        # counts
-        context = segment or count_context
+        # counts; a figure after 、 continues the list of the one before (团组0个、累计0人次)
+        context = (count_context + segment) if segment.startswith("、") else (segment or count_context)
         count_context = context
         claim("count", _count_subject(context, unit, section), {"count": fig})
     if budget.get("budget") is not None:
@@ -261,7 +278,10 @@ def _sentence_claims(sentence: str, section: Section, loc: Location,
             figs["current"] = current[1]
         claim("yoy", current[0] if current else subject, figs, direction=direction, direction_word=cword)
     claims = [c for c in claims if c.kind != "breakdown" or c.parts]
-    return claims, paragraph_subject
+    open_list = breakdown if breakdown is not None and breakdown.marker == "其中" else (carry if not budget else None)
+    if not re.search(r"[;；]$", s) or pending_change is not None:
+        open_list = None
+    return claims, paragraph_subject, open_list
 
 
 def _current_for(subject: str, last_amount: Claim | None, paragraph_subject: tuple[str, Figure] | None,
@@ -279,7 +299,7 @@ def _current_for(subject: str, last_amount: Claim | None, paragraph_subject: tup
 
 def _count_subject(context: str, unit: str, section: Section) -> str:
     c = compact(context)
-    if "团组" in c or (unit == "个" and "出国" in c):
+    if unit != "人次" and ("团组" in c or (unit == "个" and "出国" in c)):
         return "出国团组"
     if unit == "人次" and ("团组" in c or "出国" in c):
         return "出国人次"
@@ -287,6 +307,8 @@ def _count_subject(context: str, unit: str, section: Section) -> str:
         return "外事接待人次"
     if unit == "批次" and "外事" in c:
         return "外事接待批次"
+    if "外宾" in c and unit in ("批次", "人次"):
+        return f"外宾接待{unit}"
     if "国(境)外" in c and unit in ("批次", "人次"):
         return f"国(境)外接待{unit}"
     if unit in ("批次", "人次"):

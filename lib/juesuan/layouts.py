@@ -7,6 +7,7 @@ cannot be mapped is returned unreadable with the reason (fail closed), never gue
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from .catalog import (
     EXPENSE_LINES_01,
@@ -59,6 +60,8 @@ def interpret(raw: RawTable) -> Table:
         pages=raw.pages,
         location=raw.location,
     )
+    if not any(not r.is_empty for r in raw.rows) and meta.empty_statement:
+        return table  # an empty table printed as header words and a 本表无数据 statement, no grid
     reader = _LAYOUTS[raw.spec.kind]
     try:
         reader(raw, table)
@@ -91,13 +94,25 @@ def _is_column_number_row(row: RawRow) -> bool:
     return len(cells) >= 3 and all(c.isdigit() and int(c) < 40 for c in cells)
 
 
+def _row_words(row: RawRow, width: int) -> list[str]:
+    """The word printed over each column position of one row, a merged cell spread over its span."""
+    words = [compact(row.cell(p)) for p in range(width)]
+    for start, end in (row.spans or {}).items():
+        if start < width and words[start]:
+            for p in range(start + 1, min(end, width)):
+                if not words[p]:
+                    words[p] = words[start]
+    return words
+
+
 def _header_labels(rows: list[RawRow], width: int, fill_forward_first: bool = False) -> list[str]:
     """One label per column position, joining the header rows' words at that position."""
     labels = [""] * width
     for index, row in enumerate(rows):
         last = ""
+        words = _row_words(row, width)
         for p in range(width):
-            word = compact(row.cell(p))
+            word = words[p]
             if not word and fill_forward_first and index == 0:
                 word = last
             if word:
@@ -106,19 +121,40 @@ def _header_labels(rows: list[RawRow], width: int, fill_forward_first: bool = Fa
     return labels
 
 
-def _map_columns(labels: dict[int, str], spec_columns, where: str) -> dict[int, str]:
-    """Map positions to canonical keys by the longest alias in each label; all or nothing."""
+def _innermost_labels(rows: list[RawRow], width: int) -> list[str]:
+    """The lowest header word over each column position (a sub-column's own name)."""
+    inner = [""] * width
+    for row in rows:
+        for p, word in enumerate(_row_words(row, width)):
+            if word:
+                inner[p] = word
+    return inner
+
+
+def _best_alias(label: str, spec_columns) -> str | None:
+    best: tuple[int, str] | None = None
+    for key, aliases in spec_columns:
+        for alias in aliases:
+            a = compact(alias)
+            if a and a in label and (best is None or len(a) > best[0]):
+                best = (len(a), key)
+    return best[1] if best else None
+
+
+def _map_columns(labels: dict[int, str], spec_columns, where: str,
+                 inner: dict[int, str] | None = None) -> dict[int, str]:
+    """Map positions to canonical keys by the longest alias in each label; all or nothing.
+
+    With ``inner`` (the lowest header word of each position), a sub-column's own name decides first,
+    so 本年支出|基本支出 is 基本支出, not 本年支出.
+    """
     mapping: dict[int, str] = {}
     for pos, label in labels.items():
-        best: tuple[int, str] | None = None
-        for key, aliases in spec_columns:
-            for alias in aliases:
-                a = compact(alias)
-                if a in label and (best is None or len(a) > best[0]):
-                    best = (len(a), key)
-        if best is None:
+        key = _best_alias(inner[pos], spec_columns) if inner and inner.get(pos) else None
+        key = key or _best_alias(label, spec_columns)
+        if key is None:
             raise TableReadError(f"{where}：无法识别列“{label or '(空表头)'}”的含义")
-        mapping[pos] = best[1]
+        mapping[pos] = key
     keys = list(mapping.values())
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
@@ -145,34 +181,146 @@ def _split_header(raw: RawTable, is_data) -> tuple[list[RawRow], RawRow | None, 
 # --- coded tables: 02, 03, 05, 07, 08 -------------------------------------------------------------
 
 
+_LEVELS = ("类", "款", "项")
+
+
+def _code_columns(rows: list[RawRow], width: int) -> list[int]:
+    """Where the code sits: one column, or 类|款(|项) columns side by side (DOMAIN.md §3)."""
+    for row in rows:
+        words = [compact(row.cell(p)) for p in range(width)]
+        for p in range(width - 1):
+            if words[p] == "类" and words[p + 1] == "款":
+                return [p, p + 1, p + 2] if p + 2 < width and words[p + 2] == "项" else [p, p + 1]
+    return [0]
+
+
+def _joined_code(row: RawRow, columns: list[int]) -> str | None:
+    """The code of a row, its parts joined when split over 类|款|项 columns (201 | 06 | 01)."""
+    if len(columns) == 1:
+        return normalise_code(row.cell(columns[0]))
+    parts = []
+    for p in columns:
+        t = compact(row.cell(p))
+        if re.fullmatch(r"\d+\.0+", t):
+            t = t.split(".")[0]
+        parts.append(t)
+    if not parts[0] or not re.fullmatch(r"\d{3}", parts[0]):
+        return None
+    code = parts[0]
+    for i, part in enumerate(parts[1:], start=1):
+        if not part:
+            if any(parts[i + 1:]):
+                return None
+            break
+        if not re.fullmatch(r"\d{2}", part):
+            return None
+        code += part
+    return normalise_code(code)
+
+
+def _is_level_row(row: RawRow, columns: list[int]) -> bool:
+    return len(columns) > 1 and [compact(row.cell(p)) for p in columns] == list(_LEVELS[: len(columns)])
+
+
+# Each coded table's own column identity: the total column = the sum of its parts (DOMAIN.md §3).
+_COLUMN_IDENTITY: dict[str, tuple[str, tuple[str, ...]]] = {
+    "02": ("total", ("fiscal", "superior", "business", "operating", "affiliated", "other")),
+    "03": ("total", ("basic", "project", "remit", "operating", "subsidy")),
+    "05": ("total", ("basic", "project")),
+    "07": ("total", ("basic", "project")),
+    "08": ("total", ("basic", "project")),
+}
+
+
+# With fewer rows than this, a failed sum is reported as a defect of the table, not taken to mean
+# the columns were misread: too few rows to tell the two apart.
+_MIN_ROWS_TO_JUDGE = 3
+
+
+def _check_mapping(table: Table) -> None:
+    """Accept a column mapping only when the table's own sums hold with it: a mapping that breaks the
+    column identity on most rows is a misread grid, not a table full of errors (DOMAIN.md §8)."""
+    identity = _COLUMN_IDENTITY.get(table.id)
+    if identity is None:
+        return
+    total, parts = identity
+    parts = tuple(p for p in parts if p in table.columns)
+    if total not in table.columns or not parts:
+        return
+    checked = failed = 0
+    for row in table.rows:
+        cells = [row.cells.get(c) for c in (total, *parts)]
+        if not any(c is not None and c.amount is not None for c in cells):
+            continue
+        low = high = Decimal(0)
+        for c in cells[1:]:
+            if c is not None and c.amount is not None:
+                low += c.amount.low
+                high += c.amount.high
+        t = cells[0].amount if cells[0] is not None else None
+        t_low, t_high = (t.low, t.high) if t is not None else (Decimal(0), Decimal(0))
+        checked += 1
+        if high < t_low or low > t_high:
+            failed += 1
+    if checked >= _MIN_ROWS_TO_JUDGE and failed * 2 > checked:
+        raise TableReadError(
+            f"公开{table.id}表：按表头识别的列在{failed}/{checked}行不满足“{table.columns[total]}＝各分项之和”，"
+            "列的对应关系不可靠，不按此读取")
+
+
 def _read_coded(raw: RawTable, table: Table) -> None:
+    width = max((len(r.cells) for r in raw.rows), default=0)
+    code_cols = _code_columns([r for r in raw.rows if not r.is_empty][:8], width)
+    name_col = code_cols[-1] + 1
+
+    def is_total(row: RawRow) -> bool:
+        if compact(row.cell(0)) in ("合计", "总计"):
+            return True
+        return len(code_cols) > 1 and compact(row.cell(name_col)) in ("合计", "总计") and (
+            _is_level_row(row, code_cols) or not any(compact(row.cell(p)) for p in code_cols))
+
     def is_data(row: RawRow) -> bool:
-        first = compact(row.cell(0))
-        return first in ("合计", "总计") or normalise_code(first) is not None
+        return is_total(row) or _joined_code(row, code_cols) is not None
 
     header, numbers, data = _split_header(raw, is_data)
-    width = max((len(r.cells) for r in raw.rows), default=0)
+    if data and is_total(data[0]) and numbers is None:
+        # Some templates print the sub-column names (合计|基本支出|项目支出) on the 合计 row itself.
+        words = [p for p in range(name_col + 1, width)
+                 if compact(data[0].cell(p)) and classify_cell(data[0].cell(p))[0] is CellKind.TEXT]
+        if words:
+            first = data[0]
+            header.append(RawRow(cells=["" if p <= name_col else c for p, c in enumerate(first.cells)],
+                                 location=first.location))
+            data[0] = RawRow(cells=[c if p <= name_col or p not in words else "" for p, c in enumerate(first.cells)],
+                             location=first.location)
     labels = _header_labels(header, width)
+    inner = _innermost_labels([r for r in header if not _is_level_row(r, code_cols)], width)
     if numbers is not None:
         positions = [p for p in range(width) if compact(numbers.cell(p)).isdigit()]
     else:
-        positions = [p for p in range(2, width) if labels[p]]
+        positions = [p for p in range(name_col + 1, width) if labels[p]]
     if not positions:
         raise TableReadError(f"公开{table.id}表：找不到金额列")
-    mapping = _map_columns({p: labels[p] for p in positions}, raw.spec.columns, f"公开{table.id}表")
+    mapping = _map_columns({p: labels[p] for p in positions}, raw.spec.columns, f"公开{table.id}表",
+                           inner={p: inner[p] for p in positions} if numbers is None else None)
     table.columns = {key: labels[p] for p, key in mapping.items()}
     for row in data:
-        first = compact(row.cell(0))
-        code = normalise_code(first)
-        if code is None and first not in ("合计", "总计"):
+        total = is_total(row)
+        code = None if total else _joined_code(row, code_cols)
+        if code is None and not total:
             if _is_footer(row):
                 continue
             raise TableReadError(f"公开{table.id}表：第{row.location.line or '?'}行无法识别：{' | '.join(row.cells)}")
-        name = compact(row.cell(1)) if code else "合计"
+        stray = [p for p in range(name_col + 1, width) if p not in mapping and compact(row.cell(p))]
+        if stray and numbers is None:
+            raise TableReadError(f"公开{table.id}表：第{row.location.page or '?'}页有数据的列没有表头："
+                                 f"{' | '.join(row.cells)}")
+        name = compact(row.cell(name_col)) if code else "合计"
         key = code or "total"
         label = f"{code} {name}" if code else "合计"
         cells = {col: _cell(row.cell(p), table.unit, _loc(table, row, label, table.columns[col])) for p, col in mapping.items()}
         table.rows.append(Row(key=key, label=name, code=code, cells=cells, location=_loc(table, row, label, "")))
+    _check_mapping(table)
 
 
 def _is_footer(row: RawRow) -> bool:
@@ -265,20 +413,43 @@ def _read_two_sided(raw: RawTable, table: Table) -> None:
 # --- panels: 06 ----------------------------------------------------------------------------------
 
 
+_PANEL_CODE_HEADERS = ("科目代码", "代码", "科目编码", "经济分类科目编码", "经济分类", "编码")
+
+
+def _panel_columns(header: list[RawRow], width: int) -> list[tuple[list[int], int, int]]:
+    """Each panel's (code columns, name column, amount column) from the header.
+
+    A panel opens where a header cell names the code (科目代码, 经济分类科目编码, 经济分类); its code sits
+    in one column or in 类|款 columns when a lower header row says so.
+    """
+    starts: list[int] = []
+    for row in header:
+        for p in range(width):
+            if compact(row.cell(p)) in _PANEL_CODE_HEADERS and not any(abs(p - q) < 2 for q in starts):
+                starts.append(p)
+        if starts:
+            break
+    panels = []
+    for p in sorted(starts):
+        split = any(compact(r.cell(p)) == "类" and compact(r.cell(p + 1)) == "款" for r in header)
+        codes = [p, p + 1] if split else [p]
+        panels.append((codes, codes[-1] + 1, codes[-1] + 2))
+    return panels
+
+
 def _read_panels(raw: RawTable, table: Table) -> None:
+    width = max((len(r.cells) for r in raw.rows), default=0)
+
     def is_data(row: RawRow) -> bool:
-        return normalise_code(row.cell(0)) is not None
+        if normalise_code(row.cell(0)) is not None:
+            return True
+        return bool(re.fullmatch(r"\d{3}", compact(row.cell(0)))) and _joined_code(row, [0, 1]) is not None
 
     header, _numbers, data = _split_header(raw, is_data)
     if not header:
         raise TableReadError("公开06表：找不到表头")
-    code_columns: list[int] = []
-    for row in header:
-        found = [p for p, c in enumerate(row.cells) if compact(c) in ("科目代码", "代码")]
-        if found:
-            code_columns = found
-            break
-    if not code_columns:
+    panels = _panel_columns(header, width)
+    if not panels:
         raise TableReadError("公开06表：找不到“科目代码”列")
     table.columns = {"amount": "决算数"}
     for row in data:
@@ -286,18 +457,41 @@ def _read_panels(raw: RawTable, table: Table) -> None:
         if first.startswith("人员经费合计") or "合计" in first:
             _read_panel_totals(row, table)
             continue
-        for p in code_columns:
-            code = normalise_code(row.cell(p))
+        for codes, name_col, amount_col in panels:
+            code = _joined_code(row, codes)
             if code is None:
-                if compact(row.cell(p)) or compact(row.cell(p + 2)):
-                    raise TableReadError(f"公开06表：第{row.location.line or '?'}行第{p + 1}列不是科目代码：{row.cell(p)}")
+                if any(compact(row.cell(p)) for p in codes) or compact(row.cell(amount_col)):
+                    raise TableReadError(f"公开06表：第{row.location.page or '?'}页第{codes[0] + 1}列不是科目代码："
+                                         f"{' | '.join(row.cells)}")
                 continue
-            name = compact(row.cell(p + 1))
+            name = compact(row.cell(name_col))
             label = f"{code} {name}"
-            cell = _cell(row.cell(p + 2), table.unit, _loc(table, row, label, "决算数"))
+            cell = _cell(row.cell(amount_col), table.unit, _loc(table, row, label, "决算数"))
             section = "personnel" if code[:3] in ("301", "303") else "public"
             table.rows.append(Row(key=code, label=name, code=code, cells={"amount": cell}, section=section,
                                   location=_loc(table, row, label, "")))
+    _check_panels(table)
+
+
+def _check_panels(table: Table) -> None:
+    """Accept the panels only when most classes equal the sum of their 款 (the table's own sums)."""
+    classes = [r for r in table.rows if r.code and len(r.code) == 3]
+    checked = failed = 0
+    for parent in classes:
+        children = [r for r in table.rows if r.code and len(r.code) == 5 and r.code.startswith(parent.code)]
+        cells = [parent.cells["amount"], *(c.cells["amount"] for c in children)]
+        if not children or not any(c.amount is not None for c in cells):
+            continue
+        low = sum((c.cells["amount"].amount.low for c in children if c.cells["amount"].amount), Decimal(0))
+        high = sum((c.cells["amount"].amount.high for c in children if c.cells["amount"].amount), Decimal(0))
+        t = parent.cells["amount"].amount
+        t_low, t_high = (t.low, t.high) if t is not None else (Decimal(0), Decimal(0))
+        checked += 1
+        if high < t_low or low > t_high:
+            failed += 1
+    if checked >= _MIN_ROWS_TO_JUDGE and failed * 2 > checked:
+        raise TableReadError(f"公开06表：按表头识别的栏在{failed}/{checked}个类不满足“类＝所属各款之和”，"
+                             "列的对应关系不可靠，不按此读取")
 
 
 def _read_panel_totals(row: RawRow, table: Table) -> None:
@@ -326,10 +520,20 @@ def _read_panel_totals(row: RawRow, table: Table) -> None:
 # --- 三公: 09 ------------------------------------------------------------------------------------
 
 
+def _is_half_row(row: RawRow) -> bool:
+    """A header row of alternating 预算数 | 决算数 cells, one pair per item."""
+    words = [compact(c) for c in row.cells if compact(c)]
+    return len(words) >= 2 and all(w in ("预算数", "决算数", "预算", "决算") for w in words)
+
+
 def _read_sangong(raw: RawTable, table: Table) -> None:
     numbers = next((r for r in raw.rows if _is_column_number_row(r)), None)
     if numbers is None:
-        raise TableReadError("公开09表：找不到栏次行，无法确定列")
+        halves_row = next((r for r in raw.rows if _is_half_row(r)), None)
+        if halves_row is None:
+            raise TableReadError("公开09表：找不到栏次行，也找不到预算数/决算数表头，无法确定列")
+        _read_sangong_by_halves(raw, table, halves_row)
+        return
     index = raw.rows.index(numbers)
     header = [r for r in raw.rows[:index] if not r.is_empty]
     data = [r for r in raw.rows[index + 1:] if not r.is_empty and not _is_footer(r)]
@@ -352,6 +556,58 @@ def _read_sangong(raw: RawTable, table: Table) -> None:
     for row in data:
         cells = {key: _cell(row.cell(p), table.unit, _loc(table, row, "三公经费", table.columns[key])) for p, key in mapping.items()}
         table.rows.append(Row(key="sangong", label="三公经费", cells=cells, location=_loc(table, row, "三公经费", "")))
+
+
+def _read_sangong_by_halves(raw: RawTable, table: Table, halves_row: RawRow) -> None:
+    """The Shanghai layout: item names above, a 预算数|决算数 row under each item, no 栏次 row."""
+    index = raw.rows.index(halves_row)
+    header = [r for r in raw.rows[:index] if not r.is_empty]
+    data = [r for r in raw.rows[index + 1:] if not r.is_empty and not _is_footer(r)]
+    width = max(len(r.cells) for r in raw.rows)
+    labels = _header_labels(header, width)
+    inner = _innermost_labels(header, width)
+    by_half: dict[str, dict[int, str]] = {}
+    for p in range(width):
+        word = compact(halves_row.cell(p))
+        if word:
+            by_half.setdefault("budget" if word.startswith("预算") else "final", {})[p] = labels[p]
+    mapping: dict[int, str] = {}
+    for half, half_labels in by_half.items():
+        name = "预算数" if half == "budget" else "决算数"
+        found = _map_columns(half_labels, raw.spec.columns, f"公开09表{name}", inner={p: inner[p] for p in half_labels})
+        for p, key in found.items():
+            mapping[p] = f"{half}_{key}"
+            table.columns[f"{half}_{key}"] = f"{name}·{inner[p] or labels[p]}"
+    if len(data) > 1:
+        raise TableReadError("公开09表：数据行不止一行")
+    for row in data:
+        stray = [p for p in range(width) if p not in mapping and compact(row.cell(p))]
+        if stray:
+            raise TableReadError(f"公开09表：有数据的列没有表头：{' | '.join(row.cells)}")
+        cells = {key: _cell(row.cell(p), table.unit, _loc(table, row, "三公经费", table.columns[key]))
+                 for p, key in mapping.items()}
+        table.rows.append(Row(key="sangong", label="三公经费", cells=cells, location=_loc(table, row, "三公经费", "")))
+    _check_sangong(table)
+
+
+def _check_sangong(table: Table) -> None:
+    """Accept the mapping only when 合计 = the three items in at least one half that has figures."""
+    row = table.row("sangong")
+    if row is None:
+        return
+    results = []
+    for half in ("budget", "final"):
+        keys = [f"{half}_{k}" for k in ("total", "abroad", "vehicle", "reception")]
+        cells = [row.cells.get(k) for k in keys]
+        if any(c is None for c in cells) or not any(c.amount is not None and c.amount.value for c in cells):
+            continue
+        low = sum((c.amount.low for c in cells[1:] if c.amount), Decimal(0))
+        high = sum((c.amount.high for c in cells[1:] if c.amount), Decimal(0))
+        t = cells[0].amount
+        t_low, t_high = (t.low, t.high) if t else (Decimal(0), Decimal(0))
+        results.append(not (high < t_low or low > t_high))
+    if results and not any(results):
+        raise TableReadError("公开09表：按表头识别的列不满足“合计＝三项之和”，列的对应关系不可靠，不按此读取")
 
 
 # --- 相关信息统计表: 10 ----------------------------------------------------------------------------

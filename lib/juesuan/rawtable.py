@@ -19,6 +19,7 @@ from .normalize import compact, normalise
 class RawRow:
     cells: list[str]
     location: Location
+    spans: dict[int, int] | None = None  # merged cells: start column -> end column (exclusive)
 
     def cell(self, i: int) -> str:
         return self.cells[i].strip() if i < len(self.cells) else ""
@@ -114,13 +115,14 @@ def read_meta(raw: RawTable) -> TableMeta:
             meta.year = int(t[:4])
             pending_name = False
             continue
-        if t.startswith(("注:", "备注")):
+        if t.startswith(("注:", "备注")) and not (is_empty_statement(t) and meta.empty_statement is None):
             meta.notes.append(text)
             pending_name = False
             continue
-        if t.startswith("说明:") or is_empty_statement(t):
+        if t.startswith(("说明:", "注:", "备注")) or is_empty_statement(t):
             if is_empty_statement(t):
-                meta.empty_statement = text.split(":", 1)[-1].strip() if t.startswith("说明:") else text
+                prefixed = t.startswith(("说明:", "注:", "备注:"))
+                meta.empty_statement = text.split(":", 1)[-1].strip() if prefixed else text
             else:
                 meta.notes.append(text)
             pending_name = False

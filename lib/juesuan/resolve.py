@@ -24,7 +24,7 @@ class Target:
 # section table id -> [(subject aliases, table, row key, section, column)]
 _SUBJECTS: dict[str, list[tuple[tuple[str, ...], str, str, str | None, str]]] = {
     "01": [
-        (("收入总计",), "01", "grand_total", "income", "amount"),
+        (("收入总计", "收入支出总计", "收支总计"), "01", "grand_total", "income", "amount"),
         (("支出总计",), "01", "grand_total", "expense", "amount"),
         (("收入合计", "本年收入合计", "本年收入"), "01", "income_total", "income", "amount"),
         (("支出合计", "本年支出合计", "本年支出"), "01", "expense_total", "expense", "amount"),
@@ -47,7 +47,8 @@ _SUBJECTS: dict[str, list[tuple[tuple[str, ...], str, str, str | None, str]]] = 
         (("对附属单位补助支出",), "03", "total", None, "subsidy"),
     ],
     "04": [
-        (("财政拨款收入总计", "收入总计"), "04", "grand_total", "income", "amount"),
+        (("财政拨款收入总计", "收入总计", "财政拨款收入支出总计", "财政拨款收支总计", "收入支出总计", "收支总计"),
+         "04", "grand_total", "income", "amount"),
         (("财政拨款支出总计", "支出总计"), "04", "grand_total", "expense", "total"),
         (("财政拨款收入", "本年收入合计"), "04", "income_total", "income", "amount"),
         (("财政拨款支出", "本年支出合计"), "04", "expense_total", "expense", "total"),
@@ -66,7 +67,9 @@ _SUBJECTS: dict[str, list[tuple[tuple[str, ...], str, str, str | None, str]]] = 
         (("三公经费财政拨款支出", "三公经费支出", "三公经费"), "09", "sangong", None, "final_total"),
         (("因公出国(境)费支出", "因公出国(境)费"), "09", "sangong", None, "final_abroad"),
         (("公务用车购置费支出", "公务用车购置支出", "公务用车购置费"), "09", "sangong", None, "final_vehicle_purchase"),
-        (("公务用车运行维护费支出", "公务用车运行维护费"), "09", "sangong", None, "final_vehicle_operation"),
+        (("公务用车购置及运行维护费支出", "公务用车购置及运行维护费"), "09", "sangong", None, "final_vehicle"),
+        (("公务用车运行维护费支出", "公务用车运行维护费", "公务用车运行维护支出"), "09", "sangong", None,
+         "final_vehicle_operation"),
         (("公务接待费支出", "公务接待费"), "09", "sangong", None, "final_reception"),
     ],
     "10": [

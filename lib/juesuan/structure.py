@@ -72,6 +72,15 @@ def identify(lines: list[Line]) -> Identity:
             unit_name = prefix
         elif i > 0:
             unit_name = head[i - 1].compact
+            # A cover may wrap a long name over lines ("上海市普陀区规划和自然" / "资源局"): on a PDF page,
+            # join the short lines just above the title on the same page.
+            page = line.location.page if line.location else None
+            j = i - 1
+            while page is not None and j > 0 and i - j < 3 and head[j - 1].location.page == page \
+                    and head[j].location.page == page and len(head[j - 1].compact) <= 20 \
+                    and not re.search(r"\d", head[j - 1].compact):
+                j -= 1
+                unit_name = head[j].compact + unit_name
         else:
             unit_name = None
         kind = "budget" if m.group(3) == "预算" else "final"

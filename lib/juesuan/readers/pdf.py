@@ -199,6 +199,7 @@ class Grid:
     right: float
     rows: list[list[str]]
     skip: int = 0  # leading rows that repeat the header of the page before
+    spans: list[dict[int, int]] = field(default_factory=list)  # per row: start column -> end column (exclusive)
 
     @property
     def width(self) -> int:
@@ -210,8 +211,17 @@ def _cell_text(text: str) -> str:
     return normalise(re.sub(r"\s*[\r\n]+\s*", "", text or "")).strip()
 
 
-def _read_grids(path: Path, pages: list[PageText]) -> list[Grid]:
-    """Every ruled grid of the document, from one tabula call, each placed on its page."""
+def _read_grids(path: Path, pages: list[PageText], raw: list | None = None) -> list[Grid]:
+    """Every ruled grid of the document, from one tabula call, each placed on its page.
+
+    ``raw`` is tabula's json when the caller already has it.
+    """
+    raw = raw if raw is not None else _tabula_json(path)
+    return _place_grids(raw, pages)
+
+
+def _tabula_json(path: Path) -> list:
+    """tabula's lattice tables of the whole document, as json with cell coordinates (one call)."""
     _prepare_java()
     try:
         import tabula
@@ -229,18 +239,64 @@ def _read_grids(path: Path, pages: list[PageText]) -> list[Grid]:
         raise _open_error(path, exc) from exc
     if isinstance(raw, str):  # pragma: no cover - older tabula-py
         raw = json.loads(raw)
+    return raw
+
+
+def _place_grids(raw: list, pages: list[PageText]) -> list[Grid]:
     grids: list[Grid] = []
     page_index = 0
     for table in raw or []:
-        rows = [[_cell_text(cell.get("text", "")) for cell in row] for row in table.get("data", [])]
-        rows = [r for r in rows if r]
+        rows, spans = _regular_rows(table.get("data", []))
         if not rows:
             continue
         box = (float(table["top"]), float(table["bottom"]), float(table["left"]), float(table["right"]))
         page_index = _page_of(box, rows, pages, page_index)
         grids.append(Grid(page=pages[page_index].number, top=box[0], bottom=box[1], left=box[2], right=box[3],
-                          rows=rows))
+                          rows=rows, spans=spans))
     return grids
+
+
+def _regular_rows(data: list[list[dict]]) -> tuple[list[list[str]], list[dict[int, int]]]:
+    """tabula's lattice rows as a regular matrix: every cell placed in the column its left edge
+    opens, a merged cell remembered as a span over the columns it covers.
+
+    tabula lists a merged cell once and pads the row at its end, which shifts the labels of the
+    columns after it (DOMAIN.md §8); the cells' own coordinates put them back in place.
+    """
+    placed = [c for row in data for c in row if float(c.get("width") or 0) > 0]
+    if not placed:
+        rows = [[_cell_text(cell.get("text", "")) for cell in row] for row in data]
+        return [r for r in rows if r], [{} for r in rows if r]
+    edges: list[float] = []
+    for x in sorted([float(c["left"]) for c in placed] + [float(c["left"]) + float(c["width"]) for c in placed]):
+        if not edges or x - edges[-1] > 2.0:
+            edges.append(x)
+    if len(edges) < 2:
+        edges.append(edges[0] + 1)
+
+    def nearest(x: float) -> int:
+        return min(range(len(edges)), key=lambda i: abs(edges[i] - x))
+
+    width = len(edges) - 1
+    rows: list[list[str]] = []
+    spans: list[dict[int, int]] = []
+    for row in data:
+        if not row:
+            continue
+        out = [""] * width
+        span: dict[int, int] = {}
+        for cell in row:
+            if float(cell.get("width") or 0) <= 0:
+                continue
+            start = min(nearest(float(cell["left"])), width - 1)
+            end = max(nearest(float(cell["left"]) + float(cell["width"])), start + 1)
+            text = _cell_text(cell.get("text", ""))
+            out[start] = (out[start] + text) if out[start] else text
+            if end - start > 1:
+                span[start] = end
+        rows.append(out)
+        spans.append(span)
+    return rows, spans
 
 
 def _page_of(box: tuple[float, float, float, float], rows: list[list[str]], pages: list[PageText], start: int) -> int:
@@ -327,7 +383,8 @@ def _join_wrapped(lines: list[TextLine], margins: tuple[float, float] | None) ->
             if prev.text.endswith(("。", "；", ";")):
                 full = False  # a line ending a sentence is taken to end its paragraph
             at_left = abs(line.x0 - left) <= 0.6 * line.size
-            close = 0 <= line.top - prev.bottom <= 1.5 * max(prev.size, line.size)
+            # digits on a lower baseline stretch a line's bottom into the next line's top
+            close = -0.4 * max(prev.size, line.size) <= line.top - prev.bottom <= 1.5 * max(prev.size, line.size)
             if full and at_left and close and abs(line.size - prev.size) < 1.0 and not _OPENS_HEADING.match(line.text) \
                     and not PART_HEADING.match(compact(line.text)):
                 out[-1] = TextLine(page=prev.page, text=prev.text + line.text, x0=prev.x0, x1=line.x1, top=prev.top,
@@ -372,9 +429,14 @@ def read_pdf_file(path: Path) -> Document:
     """Read a final-account disclosure PDF; raises InputError (encrypted, broken_pdf, scanned, empty,
     not_final_accounts, no_tables) or JavaUnavailableError, never a bare traceback for those."""
     path = Path(path)
-    source = str(path)
     _check_file(path)
-    pages = _read_text_layer(path)
+    # tabula runs after the text layer, in this thread: a JVM started in a worker thread hangs the
+    # interpreter's exit (measured), so the two extractors are not overlapped.
+    return _read_started(path, _read_text_layer(path), None)
+
+
+def _read_started(path: Path, pages: list[PageText], raw: list | None) -> Document:
+    source = str(path)
     if not pages:
         raise InputError(source, "PDF 没有任何页面", "empty")
     if not any(p.lines for p in pages):
@@ -386,7 +448,7 @@ def read_pdf_file(path: Path) -> Document:
     if identity.kind == "budget" or mentions_budget_only(text_lines):
         raise InputError(source, "这是预算公开文件（预算），不是决算公开，不能按决算审核", "not_final_accounts")
 
-    grids = _read_grids(path, pages)
+    grids = _read_grids(path, pages, raw)
     margins = _margins(pages, grids)
     for page in pages:
         page.lines = _join_headings(_join_wrapped(page.lines, margins.get(round(page.width))))
@@ -476,12 +538,17 @@ def _assemble(items: list[_Item], source: str, page_count: int, scanned_pages: l
         if item.row == 0:
             _attach(current, grid)
         if current.grids and current.grids[-1] is grid and item.row >= grid.skip:
-            current.raw.rows.append(RawRow(cells=list(grid.rows[item.row]), location=Location(page=page)))
+            spans = grid.spans[item.row] if item.row < len(grid.spans) else {}
+            current.raw.rows.append(RawRow(cells=list(grid.rows[item.row]), location=Location(page=page),
+                                           spans=dict(spans) or None))
             current.raw.pages = (current.raw.pages[0] if current.raw.pages else page, page)
     tables: dict[str, Table] = {}
     for b in building:
         table = interpret(b.raw)
-        if not b.grids and b.stray_text:
+        if not b.grids and b.stray_text and table.empty_statement and not _has_amounts(b.stray_text):
+            # An empty table printed without ruling lines: its header words and a 本表无数据 statement.
+            table.rows = []
+        elif not b.grids and b.stray_text:
             table.readable = False
             table.rows = []
             table.unreadable_reason = (f"公开{table.id}表（第{b.raw.pages[0] if b.raw.pages else '?'}页）没有可识别的表格框线，"
@@ -510,6 +577,11 @@ def _assemble(items: list[_Item], source: str, page_count: int, scanned_pages: l
         lines=lines,
         pages=page_count,
     )
+
+
+def _has_amounts(lines: list[str]) -> bool:
+    """Whether any of the lines prints a money figure (not a code, not a year)."""
+    return any(re.search(r"(?<![\d.])\d[\d,]*\.\d{1,2}(?![\d.])", line) for line in lines)
 
 
 def _attach(current: _Building, grid: Grid) -> None:

@@ -16,9 +16,9 @@ BASIS_7 = "DOMAIN.md §7"
 @rule("C.required_tables", "按公开模板应公开的决算表齐全", BASIS_7, "completeness")
 def required_tables_present(check: Check) -> None:
     template = check.doc.template
-    if template is None:
-        raise CouldNotCheck("无法判断公开模板（找到的表太少），无法确定应有哪些表")
-    for table_id in TEMPLATES[template]:
+    # With the template unknown (too few tables to tell), every template's common tables are required.
+    required = TEMPLATES[template] if template else sorted(set.intersection(*(set(t) for t in TEMPLATES.values())))
+    for table_id in required:
         check.counted()
         if table_id not in check.doc.tables:
             check.report(Severity.ERROR, f"缺少公开{table_id}表（{TABLES[table_id].name}）", Location(table=table_id),
@@ -99,7 +99,13 @@ def sangong_explained_with_counts(check: Check) -> None:
         check.report(Severity.ERROR, "情况说明中没有三公经费部分", Location(table="09"), "有说明", "缺失", None)
         return
     counts = {c.subject for c in check.context.claims if c.kind == "count" and c.table_id == "09"}
-    for needed in ("出国团组", "购置车辆", "车辆保有量", "接待批次"):
+    table = check.doc.table("09")
+    row = table.row("sangong") if table is not None and table.readable else None
+    for needed, column in (("出国团组", "final_abroad"), ("购置车辆", "final_vehicle_purchase"),
+                           ("车辆保有量", "final_vehicle_operation"), ("接待批次", "final_reception")):
+        cell = row.cell(column) if row is not None else None
+        if cell is not None and (cell.amount is None or cell.amount.value == 0) and cell.kind.value != "text":
+            continue  # no money spent on the item: there is nothing to count
         check.counted()
         if needed not in counts:
             check.report(Severity.WARNING, f"三公经费说明没有列明{needed}数", Location(table="09", row=section.heading,
