@@ -218,21 +218,25 @@ class Check:
         self.compare(expected, total.value, envelope, what=what, location=location)
 
     def compare(self, expected: Decimal, actual: Decimal, envelope: Decimal, *, what: str, location: Location,
-                severity: Severity = Severity.ERROR) -> None:
-        """Equal: pass. Off by no more than the rounding envelope: a note. Otherwise a finding."""
+                severity: Severity = Severity.ERROR, unit: str = "万元") -> None:
+        """Equal: pass. Off by no more than the rounding envelope: a note. Otherwise a finding.
+
+        ``unit`` names what is compared in the messages: 万元 for money, 个/辆/台 for counts.
+        """
         self.counted()
         diff = actual - expected
-        envelope = envelope + self.context.extra_tolerance
+        envelope = envelope + self.context.extra_tolerance if unit == "万元" else envelope
+        show = format_wan if unit == "万元" else (lambda v: f"{v.normalize():f}")
         verdict = "相符" if diff == 0 else "尾数误差" if abs(diff) <= envelope else "不符"
-        self.log(what, format_wan(expected), format_wan(actual), format_wan(diff), f"±{format_wan(envelope)}", verdict, location)
+        self.log(what, show(expected), show(actual), show(diff), f"±{show(envelope)}", verdict, location)
         if diff == 0:
             return
         if abs(diff) <= envelope:
-            self.report(Severity.NOTE, f"{what}：相差{format_wan(abs(diff))}万元，在尾数误差范围（±{format_wan(envelope)}）内",
-                        location, format_wan(expected), format_wan(actual), format_wan(diff))
+            self.report(Severity.NOTE, f"{what}：相差{show(abs(diff))}{unit}，在尾数误差范围（±{show(envelope)}）内",
+                        location, show(expected), show(actual), show(diff))
             return
-        self.report(severity, f"{what}：应为{format_wan(expected)}万元，实为{format_wan(actual)}万元，相差{format_wan(diff)}万元",
-                    location, format_wan(expected), format_wan(actual), format_wan(diff))
+        self.report(severity, f"{what}：应为{show(expected)}{unit}，实为{show(actual)}{unit}，相差{show(diff)}{unit}",
+                    location, show(expected), show(actual), show(diff))
 
     def at_most(self, part: Amount | None, whole: Amount | None, *, what: str, location: Location,
                 severity: Severity = Severity.ERROR) -> None:

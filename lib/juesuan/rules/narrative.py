@@ -91,6 +91,13 @@ def shares_sum_to_100(check: Check) -> None:
             continue
         total = sum((m.figures["percent"].value for m in members), Decimal(0))
         envelope = sum((m.figures["percent"].half_step for m in members), Decimal(0))
+        lead_claim = members[0].parts[0] if members[0].parts else None
+        if lead_claim is not None and all("amount" in m.figures for m in members):
+            # Shares computed from rounded amounts inherit the amounts' tail error relative to the total.
+            lead_amount = lead_claim.figures["amount"].amount()
+            if lead_amount.value > 0:
+                slack = sum((m.figures["amount"].amount().half_step for m in members), lead_amount.half_step)
+                envelope += slack / lead_amount.value * 100
         check.counted()
         diff = total - 100
         where = _where(members[-1], "占比")
@@ -330,7 +337,7 @@ def asset_counts_match_table(check: Check) -> None:
             continue
         value = check.value(row.cell("value"))
         check.compare(value.value, claim.figures["count"].value, Decimal(0), what=f"文中{claim.subject}数与10表",
-                      location=_where(claim))
+                      location=_where(claim), unit=claim.figures["count"].unit)
 
 
 @rule("N.performance", "绩效自评：文中自评项目个数和涉及资金与附件自评表一致", BASIS_5, "narrative")
@@ -345,7 +352,7 @@ def performance_matches_annex(check: Check) -> None:
         return
     if counts:
         check.compare(Decimal(len(check.doc.annex)), counts[0].figures["count"].value, Decimal(0),
-                      what="文中自评项目个数与附件自评表个数", location=_where(counts[0]))
+                      what="文中自评项目个数与附件自评表个数", location=_where(counts[0]), unit="个")
     if funds:
         executed = [ev.executed for ev in check.doc.annex if ev.executed is not None]
         if executed:
