@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .catalog import STATS_ROWS
 from .model import Document, Location, Section
 from .money import Amount, parse_decimal
 from .normalize import compact
@@ -265,7 +266,8 @@ def _sentence_claims(sentence: str, section: Section, loc: Location,
         # counts; a figure after 、 continues the list of the one before (团组0个、累计0人次)
         context = (count_context + segment) if segment.startswith("、") else (segment or count_context)
         count_context = context
-        claim("count", _count_subject(context, unit, section), {"count": fig})
+        claim("count", _count_subject(context, unit, section, last_amount.subject if last_amount else ""),
+              {"count": fig})
     if budget.get("budget") is not None:
         subject = budget_subject or (paragraph_subject[0] if paragraph_subject else "")
         word = next((w for w in _BUDGET_DIRECTION if w in s), None)
@@ -297,8 +299,23 @@ def _current_for(subject: str, last_amount: Claim | None, paragraph_subject: tup
     return None
 
 
-def _count_subject(context: str, unit: str, section: Section) -> str:
+_VEHICLE_KINDS = [(aliases[0], aliases) for key, aliases in STATS_ROWS if key.startswith("vehicle_")]
+
+
+def _count_subject(context: str, unit: str, section: Section, money_subject: str = "") -> str:
+    """What a count counts, from the words before it and the money the sentence spoke of last."""
     c = compact(context)
+    money = compact(money_subject)
+    if unit in ("批次", "人次") and "接待" in money:
+        # 国内接待费…共接待0批次 / 其中外事接待费…共接待0批次: not the reception total
+        for word, name in (("外事", "外事接待"), ("国内", "国内接待"), ("国(境)外", "国(境)外接待"), ("外宾", "外宾接待")):
+            if word in money:
+                return f"{name}{unit}"
+    if unit == "辆":
+        own = re.split(r"[、:：]", c)[-1]  # 其中：主要负责人用车1辆、执法执勤用车1辆 — each its own kind
+        for name, aliases in _VEHICLE_KINDS:
+            if any(compact(a) in own for a in aliases):
+                return f"车辆·{name}"
     if unit != "人次" and ("团组" in c or (unit == "个" and "出国" in c)):
         return "出国团组"
     if unit == "人次" and ("团组" in c or "出国" in c):

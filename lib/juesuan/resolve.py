@@ -109,13 +109,17 @@ def _by_row_name(doc: Document, table_id: str, name: str, column: str, level: st
     if table is None:
         return None
     wanted = {compact(name), compact(name).removesuffix("支出")}
-    for row in table.rows:
-        if not row.code or (level and row.level != level):
-            continue
-        label = compact(row.label)
-        if label in wanted or label.removesuffix("支出") in wanted:
-            return _cell_target(doc, table_id, row.key, row.section, column)
-    return None
+    matches = [row for row in table.rows
+               if row.code and not (level and row.level != level)
+               and (compact(row.label) in wanted or compact(row.label).removesuffix("支出") in wanted)]
+    if not matches:
+        return None
+    # The same name may stand under several classes (办公设备购置: 30902 基本建设, 31002 资本性支出):
+    # the row that carries money is the one the narrative restates; —— rows never are.
+    with_money = [r for r in matches if r.cell(column) is not None and r.cell(column).has_money]
+    not_dash = [r for r in matches if r.cell(column) is not None and not r.cell(column).is_dash]
+    row = (with_money or not_dash or matches)[0]
+    return _cell_target(doc, table_id, row.key, row.section, column)
 
 
 def resolve(doc: Document, section_table: str | None, subject: str, level: str | None = None) -> Target | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..catalog import STATS_ROWS
 from ..claims import Claim, Figure
 from ..model import Location
 from ..money import Amount, Interval, format_wan
@@ -327,8 +328,9 @@ def asset_counts_match_table(check: Check) -> None:
     table = check.doc.table("10")
     if table is None:
         raise NotApplicable("没有公开10表")
+    kinds = {f"车辆·{aliases[0]}": key for key, aliases in STATS_ROWS if key.startswith("vehicle_")}
     for claim in _claims(check, "count"):
-        key = {"车辆": "vehicles_total", "大型设备": "equipment_over_1m"}.get(claim.subject)
+        key = {"车辆": "vehicles_total", "大型设备": "equipment_over_1m", **kinds}.get(claim.subject)
         if key is None or claim.table_id != "10":
             continue
         row = table.row(key)
