@@ -65,15 +65,36 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         units = make_units(tmp / "in", args.units)
+        # Corrupt files among them: each must fail alone, with its reason.
+        (tmp / "in" / "corrupt-truncated.pdf").write_bytes(b"%PDF-1.7\n1 0 obj <<")
+        (tmp / "in" / "corrupt-empty.txt").write_bytes(b"")
+        (tmp / "in" / "corrupt-random.pdf").write_bytes(bytes(range(256)) * 16)
         t0 = time.perf_counter()
         report = run_batch([str(tmp / "in")], tmp / "out", workers=args.workers, show_progress=False)
         batch_seconds = time.perf_counter() - t0
         done = report.count("ok")
+        failed = {r.unit: r.reason for r in report.results if r.status == "failed"}
+        key_file = tmp / "in" / "answer_key.json"
+        misses, faults = [], 0
+        if key_file.exists():
+            import json
+
+            key = json.loads(key_file.read_text(encoding="utf-8"))
+            for name, entry in key["units"].items():
+                ledger = json.loads((tmp / "out" / Path(name).stem / "findings.json").read_text(encoding="utf-8"))["ledger"]
+                failing = {e["rule"] for e in ledger if e["status"] == "fail"}
+                for fault in entry["faults"]:
+                    faults += 1
+                    if not set(fault["rules"]) <= failing:
+                        misses.append((name, fault["kind"]))
         sample = [u for u in units if u.suffix == ".txt"][: args.baseline]
         base_seconds = baseline(sample, tmp / "baseline")
     rate = done / batch_seconds
     base_rate = len(sample) / base_seconds
-    print(f"units: {len(units)} ({sum(u.suffix == '.pdf' for u in units)} PDF), audited {done}, failed {report.count('failed')}")
+    print(f"units: {len(units)} ({sum(u.suffix == '.pdf' for u in units)} PDF) + 3 corrupt files; audited {done}, failed {len(failed)}")
+    for unit, reason in sorted(failed.items()):
+        print(f"  failed {unit}: {reason}")
+    print(f"answer key: {faults - len(misses)}/{faults} injected faults found" + (f"; missed {misses}" if misses else ""))
     print(f"juesuan batch, {args.workers} workers: {batch_seconds:6.1f} s  -> {rate:5.2f} units/s   (target >= 0.5)")
     print(f"baseline (papermill + nbconvert per unit, sequential, {len(sample)} units): {base_seconds:6.1f} s"
           f"  -> {base_rate:5.2f} units/s")

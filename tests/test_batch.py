@@ -162,3 +162,35 @@ def test_discover_keeps_same_named_files_apart(tmp_path):
     (tmp_path / "a" / "notes.docx").write_text("x", encoding="utf-8")
     units, missing = discover([str(tmp_path), str(tmp_path / "a" / "unit.txt"), str(tmp_path / "nope")])
     assert len(units) == 2 and len({u.name for u in units}) == 2 and missing == [str(tmp_path / "nope")]
+
+
+def answer_key_misses(key: dict, out: Path) -> list[str]:
+    """Faults of the answer key whose rules did not fail in the unit's ledger."""
+    misses = []
+    for file_name, entry in key["units"].items():
+        ledger = json.loads((out / Path(file_name).stem / "findings.json").read_text(encoding="utf-8"))["ledger"]
+        failed = {e["rule"] for e in ledger if e["status"] == "fail"}
+        for fault in entry["faults"]:
+            missing = set(fault["rules"]) - failed
+            if missing:
+                misses.append(f"{file_name}: {fault['kind']} -> {sorted(missing)}")
+    return misses
+
+
+def test_synthetic_batch_with_corrupt_files_finds_every_fault(tmp_path):
+    from juesuan.synth import generate
+
+    folder = tmp_path / "in"
+    generate(12, folder, faults=True, seed=11, pdf_share=0.2)
+    (folder / "corrupt-1.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(3000))
+    (folder / "corrupt-2.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    report = run_batch([str(folder)], out, workers=2, show_progress=False, summary=False)
+    key = json.loads((folder / "answer_key.json").read_text(encoding="utf-8"))
+    statuses = {r.unit: r for r in report.results}
+    assert statuses["corrupt-1"].status == "failed" and statuses["corrupt-1"].reason
+    assert statuses["corrupt-2"].status == "failed" and statuses["corrupt-2"].reason
+    assert all(statuses[Path(name).stem].status == "ok" for name in key["units"])
+    assert answer_key_misses(key, out) == []
+    clean = [Path(n).stem for n, e in key["units"].items() if not e["faults"]]
+    assert clean and all(statuses[name].errors == 0 and statuses[name].warnings == 0 for name in clean)
