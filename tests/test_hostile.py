@@ -187,3 +187,29 @@ def test_unit_folder_cannot_escape(tmp_path, seed_text):
     outputs = run_audit(tricky, tmp_path / "out")
     assert outputs.folder.parent == (tmp_path / "out").resolve()
     assert not re.search(r"[/\\]|^\.", outputs.folder.name)
+
+
+def test_memory_cap_fails_the_unit_with_its_reason(tmp_path, seed_text):
+    unit = tmp_path / "unit.txt"
+    unit.write_text(seed_text, encoding="utf-8")
+    report = run_batch([str(unit)], tmp_path / "out", workers=1, memory_limit_mb=300, show_progress=False,
+                       summary=False)
+    (result,) = report.results
+    assert result.status == "failed" and result.code == "memory" and "300 MB" in result.reason
+    assert not (tmp_path / "out" / "unit").exists()
+
+
+def test_time_limit_kills_the_unit_and_the_batch_goes_on(tmp_path, seed_text):
+    from juesuan.batch import BatchSettings, Unit, run_local
+
+    paths = []
+    for name in ("a", "b"):
+        path = tmp_path / f"{name}.txt"
+        path.write_text(seed_text, encoding="utf-8")
+        paths.append(path)
+    settings = BatchSettings(out=str(tmp_path / "out"), timeout=0, grace_seconds=0)
+    results = run_local([Unit(str(p), p.stem) for p in paths], settings, workers=1)
+    assert [(r.unit, r.status, r.code) for r in results] == [("a", "failed", "timeout"), ("b", "failed", "timeout")]
+    assert all("超时" in r.reason for r in results)
+    # A killed unit leaves no folder that looks complete (only a hidden *.partial, cleaned by the next run).
+    assert not [p for p in (tmp_path / "out").glob("*") if not p.name.startswith(".")]

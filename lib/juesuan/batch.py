@@ -57,6 +57,9 @@ class BatchSettings:
     timeout: int = DEFAULT_TIMEOUT
     extra_tolerance: str = "0"
     kernel_name: str | None = None
+    memory_limit_mb: int | None = None
+    # Added to the whole-unit limit: a worker's first unit also starts its kernel and imports.
+    grace_seconds: int = 60
 
 
 @dataclass
@@ -186,13 +189,26 @@ def process_unit(unit: Unit, settings: BatchSettings) -> UnitResult:
             _WARM = None
     except JuesuanError as exc:
         result.reason, result.code = str(exc), "error"
-    except MemoryError:
-        result.reason, result.code = "内存不足", "memory"
     except Exception as exc:  # a bug must fail this unit alone, with its reason
-        text = f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:300]
-        result.reason, result.code = f"内部错误：{text}", "internal"
+        if _out_of_memory(exc):
+            limit = f"（每个工作进程上限 {settings.memory_limit_mb} MB）" if settings.memory_limit_mb else ""
+            result.reason, result.code = f"内存不足{limit}", "memory"
+        else:
+            text = f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:300]
+            result.reason, result.code = f"内部错误：{text}", "internal"
     result.seconds = round(time.perf_counter() - start, 3)
     return result
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """MemoryError, or what a process at its address-space limit raises instead (no thread, ENOMEM)."""
+    import errno
+
+    if isinstance(exc, MemoryError):
+        return True
+    if isinstance(exc, RuntimeError) and "can't start new thread" in str(exc):
+        return True
+    return isinstance(exc, OSError) and exc.errno == errno.ENOMEM
 
 
 # --- local worker processes ----------------------------------------------------------------------
@@ -252,9 +268,8 @@ def run_local(units: list[Unit], settings: BatchSettings, workers: int, progress
     pending = deque(units)
     results: list[UnitResult] = []
     pool = [_Worker(ctx, settings, memory_limit_mb) for _ in range(max(1, min(workers, len(units))))]
-    # The whole-unit limit: reading, the notebook and the reports (a worker's first unit also starts
-    # its kernel and imports, hence the grace).
-    limit = settings.timeout + 60
+    # The whole-unit limit: reading, the notebook and the reports.
+    limit = settings.timeout + settings.grace_seconds
     try:
         while pending or any(w.unit for w in pool):
             for w in pool:
@@ -370,7 +385,8 @@ def run_batch(inputs: list[str], out: str | Path, *, workers: int = 2, timeout: 
             report.results.append(_skipped(unit, out))
         else:
             todo.append(unit)
-    settings = BatchSettings(out=str(out), timeout=timeout, extra_tolerance=extra_tolerance)
+    settings = BatchSettings(out=str(out), timeout=timeout, extra_tolerance=extra_tolerance,
+                             memory_limit_mb=memory_limit_mb)
     bar = _progress_bar(len(todo), show_progress)
 
     tally = {"ok": 0, "failed": 0}
