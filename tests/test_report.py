@@ -131,3 +131,14 @@ def test_failed_run_keeps_earlier_outputs(tmp_path, seed_text):
 ])
 def test_unit_folder_names_stay_inside(name, folder):
     assert unit_folder_name(name) == folder
+
+
+def test_notebook_runs_top_to_bottom_as_committed(tmp_path):
+    """The committed parameters point at the sample unit: the notebook runs as is (only the output
+    folder is redirected, to keep the test out of the repository)."""
+    import papermill as pm
+
+    pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "run.ipynb"), parameters={"output_dir": str(tmp_path)},
+                        cwd=str(NOTEBOOK.parent), progress_bar=False)
+    notebook = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))
+    assert comparable(notebook) == comparable(check_json(SEED))
