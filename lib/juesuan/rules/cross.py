@@ -20,15 +20,21 @@ def _cell_value(check: Check, table, key: str, column: str, section: str | None 
     return row, check.value(row.cell(column))
 
 
+def _totals_equal(check: Check, source: tuple, target: tuple, what: str) -> None:
+    """One figure of one table equals one figure of another: (table, row key, column, section) each."""
+    source_table, target_table = check.table(source[0]), check.table(target[0])
+    source_row, source_value = _cell_value(check, source_table, source[1], source[2], source[3])
+    target_row, target_value = _cell_value(check, target_table, target[1], target[2], target[3])
+    if source_row is None or target_row is None:
+        check.skip(f"{what}：两表之一缺少该行")
+        return
+    check.sum_equals([(1, source_value)], target_value, what=what, location=_loc(target_table, target_row, target[2]))
+
+
 @rule("X01_02.income_total", "公开01表本年收入合计＝公开02表合计", BASIS_4, "cross")
 def income_total_01_vs_02(check: Check) -> None:
-    t01, t02 = check.table("01"), check.table("02")
-    row01, v01 = _cell_value(check, t01, "income_total", "amount", "income")
-    row02, v02 = _cell_value(check, t02, "total", "total")
-    if row01 is None or row02 is None:
-        check.skip("找不到本年收入合计或02表合计行")
-        return
-    check.sum_equals([(1, v01)], v02, what="02表合计与01表本年收入合计", location=_loc(t02, row02, "total"))
+    _totals_equal(check, ("01", "income_total", "amount", "income"), ("02", "total", "total", None),
+                  "02表合计与01表本年收入合计")
 
 
 @rule("X01_02.income_lines", "公开01表各收入项＝公开02表合计行对应列（一＋二＋三＝财政拨款收入）", BASIS_4, "cross")
@@ -53,13 +59,8 @@ def income_lines_01_vs_02(check: Check) -> None:
 
 @rule("X01_03.expense_total", "公开01表本年支出合计＝公开03表合计", BASIS_4, "cross")
 def expense_total_01_vs_03(check: Check) -> None:
-    t01, t03 = check.table("01"), check.table("03")
-    row01, v01 = _cell_value(check, t01, "expense_total", "amount", "expense")
-    row03, v03 = _cell_value(check, t03, "total", "total")
-    if row01 is None or row03 is None:
-        check.skip("找不到本年支出合计或03表合计行")
-        return
-    check.sum_equals([(1, v01)], v03, what="03表合计与01表本年支出合计", location=_loc(t03, row03, "total"))
+    _totals_equal(check, ("01", "expense_total", "amount", "expense"), ("03", "total", "total", None),
+                  "03表合计与01表本年支出合计")
 
 
 @rule("X01_03.expense_classes", "公开01表每类支出＝公开03表该类合计", BASIS_4, "cross")
