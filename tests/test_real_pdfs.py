@@ -224,6 +224,14 @@ def test_planning_resources_genuine_defects_only():
     assert not [f for f in result.findings if f.rule == "N.sangong_counts"]
 
 
+def test_planning_resources_keeps_the_note_under_every_grid():
+    """Each table prints 注：本表反映… under its grid: a note, never joined into the grid's last row."""
+    document = _audited(PLANNING).document
+    for table_id in [f"{i:02d}" for i in range(1, 10)]:
+        notes = document.tables[table_id].notes
+        assert len(notes) == 1 and notes[0].startswith("注:本表反映部门本年度"), (table_id, notes)
+
+
 # --- the template and the budgets -------------------------------------------------------------------------
 
 
