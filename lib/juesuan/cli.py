@@ -14,7 +14,7 @@ import sys
 from . import __version__
 from .exceptions import InputError, JuesuanError
 from .rules import REGISTRY, Severity
-from .rules.base import SEVERITY_LABELS, STATUS_LABELS, Status
+from .rules.base import SEVERITY_LABELS, Status
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 

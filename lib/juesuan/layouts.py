@@ -13,7 +13,6 @@ from .catalog import (
     EXPENSE_LINES_01,
     INCOME_LINES_01,
     STATS_ROWS,
-    TableSpec,
     class_code_for_name,
     match_key,
     strip_ordinal,

@@ -1091,7 +1091,6 @@ def write_other(w: Writer, m: Model, rng: random.Random) -> None:
     if m.projects:
         funds = sum((p["executed"] for p in m.projects), Decimal(0))
         grades = [grade(score_total(p)) for p in m.projects]
-        top = grades.count("优")
         tail = "，".join(f"{grades.count(g)}个项目自评等级为“{g}”" for g in ("优", "良", "中", "差") if grades.count(g))
         w.para(f"{y}年二级项目绩效自评个数{len(m.projects)}个，涉及资金{money(funds)}万元：{tail}。")
     else:
@@ -1346,7 +1345,7 @@ def _f_residue(text, m, rng):
     choice = rng.choice(("XX", "某某", "××"))
     old = "截至" if rng.random() < 0.5 else "主要用于以下方面："
     if old == "截至":
-        new = replace_once(text, f"，本部门（单位）共有车辆", f"，{choice}单位共有车辆")
+        new = replace_once(text, "，本部门（单位）共有车辆", f"，{choice}单位共有车辆")
     else:
         new = replace_once(text, old, f"主要用于{choice}等方面：")
     return new, f"情况说明残留模板占位符“{choice}”"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from ..exceptions import InputError
 from ..model import Document, Location, PerformanceEvaluation, Section, Table
 from ..normalize import compact
-from ..structure import Identity, Line
+from ..structure import Identity, Line, build_sections, parse_annex
 
 _CUTOFF = re.compile(r"截[至止](20\d{2})年12月31日")
 _LEADING_YEAR = re.compile(r"^(20\d{2})年度?")
@@ -97,6 +98,23 @@ def assemble_document(
         kind=identity.kind,
         unit_name_mentions=unit_mentions,
         year_mentions=year_mentions,
+    )
+
+
+def document_from_parts(*, source: str, identity: Identity, tables: dict[str, Table], parts: dict[str, list[Line]],
+                        lines: list[Line], pages: int | None) -> Document:
+    """The document from what a reader sorted into parts; refuse a file with neither tables nor narrative."""
+    if not tables and not parts["narrative"]:
+        raise InputError(source, "没有找到任何决算表或情况说明，不像是决算公开文件", "no_tables")
+    return assemble_document(
+        source=source,
+        identity=identity,
+        tables=tables,
+        sections=build_sections(parts["narrative"]),
+        glossary=[line.text for line in parts["glossary"] if line.compact],
+        annex=parse_annex(parts["annex"]),
+        lines=lines,
+        pages=pages,
     )
 
 

@@ -13,7 +13,7 @@ Two engines, each for what it does best (TOOLING.md):
 The grids become :class:`~juesuan.rawtable.RawTable` rows, with their page; continuation pages are
 merged into the table before only when adjacent and of the same width, a repeated header dropped.
 From there on everything is shared with the text reader: :func:`~juesuan.layouts.interpret` maps
-each grid by header meaning and :func:`~juesuan.readers.assemble.assemble_document` builds the
+each grid by header meaning and :func:`~juesuan.readers.assemble.document_from_parts` builds the
 :class:`~juesuan.model.Document`.
 """
 
@@ -36,16 +36,8 @@ from ..layouts import interpret
 from ..model import Document, Location, Table
 from ..normalize import compact, normalise
 from ..rawtable import RawRow, RawTable, is_meta_line
-from ..structure import (
-    PART_HEADING,
-    Line,
-    build_sections,
-    identify,
-    mentions_budget_only,
-    parse_annex,
-    part_kind,
-)
-from .assemble import assemble_document
+from ..structure import PART_HEADING, Line, identify, mentions_budget_only, part_kind
+from .assemble import document_from_parts
 from .text import _skip_table_of_contents
 
 log = logging.getLogger(__name__)
@@ -763,18 +755,8 @@ def _assemble(items: list[_Item], source: str, page_count: int, scanned_pages: l
             if table.pages and any(table.pages[0] <= p <= table.pages[1] + 1 for p in scanned_pages) and not table.rows:
                 table.readable = False
                 table.unreadable_reason = f"第{'、'.join(map(str, scanned_pages))}页是扫描图片，没有文字层，表格无法读取"
-    if not tables and not parts["narrative"]:
-        raise InputError(source, "没有找到任何决算表或情况说明，不像是决算公开文件", "no_tables")
-    return assemble_document(
-        source=source,
-        identity=identity,
-        tables=tables,
-        sections=build_sections(parts["narrative"]),
-        glossary=[line.text for line in parts["glossary"] if line.compact],
-        annex=parse_annex(parts["annex"]),
-        lines=lines,
-        pages=page_count,
-    )
+    return document_from_parts(source=source, identity=identity, tables=tables, parts=parts, lines=lines,
+                               pages=page_count)
 
 
 def _has_amounts(lines: list[str]) -> bool:

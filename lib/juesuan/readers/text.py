@@ -14,8 +14,8 @@ from ..layouts import interpret
 from ..model import Document, Location, Table
 from ..normalize import compact, normalise
 from ..rawtable import RawRow, RawTable, is_meta_line
-from ..structure import PART_HEADING, Line, build_sections, identify, mentions_budget_only, parse_annex, part_kind
-from .assemble import assemble_document
+from ..structure import PART_HEADING, Line, identify, mentions_budget_only, part_kind
+from .assemble import document_from_parts
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -86,21 +86,11 @@ def assemble_from_lines(lines: list[Line], source: str) -> Document:
     for raw in raw_tables:
         table = interpret(raw)
         if raw.spec.id in tables:
-            # A second title for the same table: keep the first, the rules report duplicates via completeness.
+            # A second title for the same table (a repeated heading): the first one is the table.
             continue
         tables[raw.spec.id] = table
-    if not tables and not parts["narrative"]:
-        raise InputError(source, "没有找到任何决算表或情况说明，不像是决算公开文件", "no_tables")
-    return assemble_document(
-        source=source,
-        identity=identity,
-        tables=tables,
-        sections=build_sections(parts["narrative"]),
-        glossary=[line.text for line in parts["glossary"] if line.compact],
-        annex=parse_annex(parts["annex"]),
-        lines=lines,
-        pages=None,
-    )
+    return document_from_parts(source=source, identity=identity, tables=tables, parts=parts, lines=lines,
+                               pages=None)
 
 
 def _skip_table_of_contents(lines: list[Line]) -> list[Line]:
