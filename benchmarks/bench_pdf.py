@@ -26,11 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _realdocs() -> Path | None:
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[2] / "shared" / "realdocs", here.parents[1].parent / "shared" / "realdocs"):
-        if candidate.is_dir():
-            return candidate
-    return None
+    """The real published PDFs, in ../shared/realdocs beside the repository, when present."""
+    folder = ROOT.parent / "shared" / "realdocs"
+    return folder if folder.is_dir() else None
 
 
 def default_documents() -> list[Path]:

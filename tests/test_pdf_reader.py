@@ -17,9 +17,10 @@ import pytest
 from juesuan.exceptions import InputError, JavaUnavailableError
 from juesuan.readers import read_document
 
+from conftest import REALDOCS
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "yangquan-bigdata-center-2024.txt"
-REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
 
 
 def _load_tool():

@@ -18,18 +18,12 @@ from juesuan.money import CellKind
 from juesuan.readers import read_document
 from juesuan.rules.base import Severity
 
+from conftest import REALDOCS as _REALDOCS
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _realdocs() -> Path | None:
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[2] / "shared" / "realdocs", here.parents[1].parent / "shared" / "realdocs"):
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-REALDOCS = _realdocs()
+REALDOCS = _REALDOCS if _REALDOCS.is_dir() else None
 FINANCE = "putuo-finance-bureau-2024.pdf"
 PLANNING = "putuo-planning-resources-2024.pdf"
 TEMPLATE = "shanghai-district-template-2024.pdf"

@@ -71,6 +71,15 @@ def main(argv: list[str] | None = None) -> int:
     return _check(args.path, args.format, args.rules)
 
 
+def _unreadable(path: str, problem) -> int:
+    """One line on stderr naming the file and the reason; exit code 2."""
+    if isinstance(problem, InputError):
+        print(f"juesuan: {problem.path}: {problem.reason}", file=sys.stderr)
+    else:
+        print(f"juesuan: {path}: {problem}", file=sys.stderr)
+    return EXIT_UNREADABLE
+
+
 def _batch(args) -> int:
     from .batch import run_batch
 
@@ -112,15 +121,10 @@ def _audit(args) -> int:
         document = read_document(args.path)  # fail fast, before a kernel starts, on unreadable input
         outputs = run_audit(args.path, args.out, unit_name=args.unit_name, year=args.year,
                             extra_tolerance=args.extra_tolerance, timeout=args.timeout, document=document)
-    except InputError as exc:
-        print(f"juesuan: {exc.path}: {exc.reason}", file=sys.stderr)
-        return EXIT_UNREADABLE
     except AuditRunError as exc:
-        print(f"juesuan: {args.path}: 审核工作簿运行失败：{exc.reason}", file=sys.stderr)
-        return EXIT_UNREADABLE
+        return _unreadable(args.path, f"审核工作簿运行失败：{exc.reason}")
     except JuesuanError as exc:
-        print(f"juesuan: {args.path}: {exc}", file=sys.stderr)
-        return EXIT_UNREADABLE
+        return _unreadable(args.path, exc)
     print(f"单位：{document.unit_name or outputs.unit}　错误 {outputs.errors}　警告 {outputs.warnings}　提示 {outputs.notes}　用时 {outputs.seconds:.1f} 秒")
     for name in ("report.html", "audit.html", "findings.json", "workpaper.xlsx", "audit.ipynb"):
         print(f"  {name:<15} {outputs.files[name]}")
@@ -139,12 +143,8 @@ def _check(path: str, fmt: str, rules: str | None) -> int:
             return EXIT_UNREADABLE
     try:
         result = audit(read_document(path), rule_ids)
-    except InputError as exc:
-        print(f"juesuan: {exc.path}: {exc.reason}", file=sys.stderr)
-        return EXIT_UNREADABLE
     except JuesuanError as exc:
-        print(f"juesuan: {path}: {exc}", file=sys.stderr)
-        return EXIT_UNREADABLE
+        return _unreadable(path, exc)
     if fmt == "json":
         json.dump(result.to_json_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
