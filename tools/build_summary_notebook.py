@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 
-from build_audit_notebook import code, md
+from build_audit_notebook import code, md, notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "notebooks" / "batch_summary.ipynb"
@@ -39,11 +39,7 @@ data = summary.load_batch(batch_dir)
 
 
 def build() -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook(cells=CELLS)
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
-    nb.metadata["language_info"] = {"name": "python"}
-    nb.metadata["title"] = "批量审核汇总"
-    return nb
+    return notebook(CELLS, "批量审核汇总")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import signal
 import sys
 import time
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
@@ -430,6 +430,3 @@ def _progress_bar(total: int, enabled: bool):
     return tqdm(total=total, unit="个单位", desc="审核", file=sys.stderr, dynamic_ncols=True,
                 bar_format="{desc} {n_fmt}/{total_fmt} |{bar}| {elapsed}<{remaining} {postfix}")
 
-
-def result_dicts(report: BatchReport) -> list[dict]:
-    return [asdict(r) for r in report.results]

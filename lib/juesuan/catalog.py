@@ -121,16 +121,6 @@ TABLES: dict[str, TableSpec] = {
     "10": TableSpec("10", "部门决算公开相关信息统计表", ("部门决算公开相关信息统计表", "决算公开相关信息统计表", "相关信息统计表"), "stats"),
 }
 
-COLUMN_LABELS: dict[str, str] = {
-    "total": "合计", "fiscal": "财政拨款收入", "superior": "上级补助收入", "business": "事业收入",
-    "operating": "经营收入/经营支出", "affiliated": "附属单位上缴收入", "other": "其他收入",
-    "basic": "基本支出", "project": "项目支出", "remit": "上缴上级支出", "subsidy": "对附属单位补助支出",
-    "general": "一般公共预算财政拨款", "fund": "政府性基金预算财政拨款", "soe": "国有资本经营预算财政拨款",
-    "opening": "年初结转和结余", "income": "本年收入", "closing": "年末结转和结余", "amount": "金额",
-    "abroad": "因公出国(境)费", "vehicle": "公务用车购置及运行维护费小计", "vehicle_purchase": "公务用车购置费",
-    "vehicle_operation": "公务用车运行维护费", "reception": "公务接待费", "value": "统计数",
-}
-
 # 2024 政府收支分类科目, 支出功能分类 classes (类), as they appear in 01 and 04.
 FUNCTION_CLASSES: dict[str, str] = {
     "201": "一般公共服务支出", "202": "外交支出", "203": "国防支出", "204": "公共安全支出", "205": "教育支出",

@@ -27,7 +27,6 @@ from .money import Amount, parse_decimal
 from .normalize import compact
 
 MONEY_UNITS = ("万元", "亿元", "元")
-COUNT_WORDS = ("个", "辆", "人次", "批次", "台(套)", "台", "套", "人", "项")
 
 _FIGURE = re.compile(r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|%|人次|批次|台\(套\)|台|套|个|辆|人|项)")
 _SENTENCE = re.compile(r"[^。;；!?！？]+[。;；!?！？]?")
@@ -78,9 +77,6 @@ class Claim:
     level: str | None = None  # 类 / 款 / 项 when the sentence marks it
     group: str | None = None  # breakdown group (shares of one implied denominator)
     marker: str | None = None  # breakdown: 其中 / 包括 / 主要包括
-
-    def describe(self) -> str:
-        return self.quote
 
 
 def clean_subject(text: str) -> tuple[str, str | None]:

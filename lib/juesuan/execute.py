@@ -14,9 +14,8 @@ import os
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
-Runner = Callable[[Path, Path, dict, Path, int], None]
 
 
 class NotebookFailed(Exception):
@@ -28,11 +27,11 @@ class NotebookFailed(Exception):
         self.evalue = evalue
 
 
-class _Runner(Protocol):
+class Runner(Protocol):
     def __call__(self, template: Path, output: Path, parameters: dict, cwd: Path, timeout: int) -> None: ...
 
 
-def papermill_runner(kernel_name: str | None = None) -> _Runner:
+def papermill_runner(kernel_name: str | None = None) -> Runner:
     """Run with papermill in a fresh kernel."""
 
     def run(template: Path, output: Path, parameters: dict, cwd: Path, timeout: int) -> None:

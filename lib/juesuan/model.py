@@ -65,10 +65,6 @@ class Cell:
         return self.amount.value if self.amount else None
 
     @property
-    def is_blank(self) -> bool:
-        return self.kind is CellKind.BLANK
-
-    @property
     def is_dash(self) -> bool:
         return self.kind is CellKind.DASH
 

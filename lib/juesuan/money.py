@@ -181,9 +181,6 @@ class Interval:
     def overlaps(self, other: "Interval") -> bool:
         return self.low <= other.high and other.low <= self.high
 
-    def contains(self, value: Decimal) -> bool:
-        return self.low <= value <= self.high
-
     def ratio(self, denominator: "Interval") -> "Interval | None":
         """The interval of self / denominator for non-negative intervals; None when it is unbounded."""
         if denominator.low <= 0:
@@ -200,9 +197,3 @@ class Interval:
         a, b = self.low * factor, self.high * factor
         return Interval(min(a, b), max(a, b))
 
-
-def sum_amounts(amounts: list[Amount]) -> Interval:
-    total = Interval.point(Decimal(0))
-    for a in amounts:
-        total = total + Interval.of(a)
-    return total

@@ -91,7 +91,7 @@ def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None
     (default: papermill in a fresh kernel; batch workers pass a warm kernel). ``manifest`` is written
     as ``unit.json`` with the outputs, so a resumed batch knows the unit is complete.
     """
-    from .execute import NotebookFailed, papermill_runner
+    from .execute import papermill_runner
 
     start = time.perf_counter()
     source = Path(source).resolve()
@@ -113,7 +113,7 @@ def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None
                       "extra_tolerance_wan": str(extra_tolerance), "cached_model": cached}
         try:
             run(find_notebook(), executed, parameters, NOTEBOOK.parent, timeout)
-        except (NotebookFailed, Exception) as exc:  # papermill/nbclient errors carry the cell's exception
+        except Exception as exc:  # papermill/nbclient/NotebookFailed errors carry the cell's exception
             raise AuditRunError(unit, _notebook_failure(exc)) from exc
         if cached:
             os.remove(cached)

@@ -13,7 +13,7 @@ from ..exceptions import InputError
 from ..layouts import interpret
 from ..model import Document, Location, Table
 from ..normalize import compact, normalise
-from ..rawtable import RawRow, RawTable, is_meta_line
+from ..rawtable import RawRow, RawTable
 from ..structure import PART_HEADING, Line, identify, mentions_budget_only, part_kind
 from .assemble import document_from_parts
 
@@ -110,5 +110,3 @@ def _skip_table_of_contents(lines: list[Line]) -> list[Line]:
                 return lines[i:]
     return lines[toc + 1:]
 
-
-__all__ = ["read_text", "read_text_file", "is_meta_line"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..catalog import STATS_ROWS
-from ..claims import Claim, Figure
+from ..claims import Claim
 from ..model import Location
 from ..money import Amount, Interval, format_wan
 from ..resolve import resolve
@@ -23,10 +23,6 @@ def _claims(check: Check, kind: str) -> list[Claim]:
 def _where(claim: Claim, column: str | None = None) -> Location:
     return Location(table=claim.table_id, row=f"情况说明第{claim.section}部分", column=column,
                     page=claim.location.page, line=claim.location.line, quote=claim.quote)
-
-
-def _interval(fig: Figure) -> Interval:
-    return Interval.of(fig.amount())
 
 
 def _current(check: Check, claim: Claim) -> Amount | None:
@@ -197,13 +193,9 @@ def implied_prior_years_add_up(check: Check) -> None:
                   location=_where(totals[0], "上年数"))
 
 
-def _budgets(check: Check) -> list[Claim]:
-    return _claims(check, "budget")
-
-
 @rule("N.budget_rate", "预算完成率＝决算数÷年初预算数", BASIS_5, "narrative")
 def budget_completion_rate(check: Check) -> None:
-    for claim in _budgets(check):
+    for claim in _claims(check, "budget"):
         figs = claim.figures
         if "rate" not in figs or "final" not in figs or figs["budget"].value == 0:
             continue
@@ -214,7 +206,7 @@ def budget_completion_rate(check: Check) -> None:
 
 @rule("N.budget_zero_base", "年初预算为零时不得有有限的完成率", BASIS_5, "narrative")
 def budget_zero_base(check: Check) -> None:
-    for claim in _budgets(check):
+    for claim in _claims(check, "budget"):
         check.counted()
         if claim.figures["budget"].value == 0 and "rate" in claim.figures:
             check.report(Severity.ERROR, f"{claim.subject}年初预算为0，完成率{claim.figures['rate'].text}%无意义",
@@ -223,7 +215,7 @@ def budget_zero_base(check: Check) -> None:
 
 @rule("N.budget_direction", "预决算比较用词（大于/小于/持平）与数字一致，完成率与决算、预算大小一致", BASIS_5, "narrative")
 def budget_direction_words(check: Check) -> None:
-    for claim in _budgets(check):
+    for claim in _claims(check, "budget"):
         figs = claim.figures
         if "final" not in figs:
             continue
@@ -245,7 +237,7 @@ def budget_direction_words(check: Check) -> None:
 
 @rule("N.budget_sum", "各类支出年初预算之和＝年初预算总额", BASIS_5, "narrative")
 def class_budgets_sum(check: Check) -> None:
-    claims = [c for c in _budgets(check) if c.table_id == "05"]
+    claims = [c for c in _claims(check, "budget") if c.table_id == "05"]
     totals = [c for c in claims if c.subject in ("一般公共预算财政拨款支出", "一般公共预算财政拨款")]
     classes = [c for c in claims if c not in totals]
     if not totals or not classes:
