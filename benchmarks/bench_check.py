@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from juesuan.engine import audit
-from juesuan.readers import read_document
+from juesuan.extract import read_document
 
 ROOT = Path(__file__).resolve().parents[1]
 

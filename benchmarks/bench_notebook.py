@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from juesuan.readers import read_document
-from juesuan.report import run_audit
+from juesuan.extract import read_document
+from juesuan.run.audit import run_audit
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = [ROOT / "data" / "yangquan-bigdata-center-2024.pdf", ROOT / "data" / "yangquan-bigdata-center-2024.txt"]

@@ -19,8 +19,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from juesuan.exceptions import InputError
-from juesuan.readers import read_document
+from juesuan.core.exceptions import InputError
+from juesuan.extract import read_document
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,7 +60,7 @@ def agreement(path: Path) -> tuple[int, int]:
     """(agreeing cells, compared cells) between tabula's grids and pdfplumber's tables."""
     import pdfplumber
 
-    from juesuan.readers import pdf as reader
+    from juesuan.extract import pdf as reader
 
     try:
         pages = reader._read_text_layer(path)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.batch import discover, run_batch
-from juesuan.report import MANIFEST, OUTPUT_FILES
+from juesuan.run.batch import discover, run_batch
+from juesuan.run.audit import MANIFEST, OUTPUT_FILES
 
 from conftest import SEED
 
@@ -178,7 +178,7 @@ def answer_key_misses(key: dict, out: Path) -> list[str]:
 
 
 def test_synthetic_batch_with_corrupt_files_finds_every_fault(tmp_path):
-    from juesuan.synth import generate
+    from juesuan_dev.synth import generate
 
     folder = tmp_path / "in"
     generate(12, folder, faults=True, seed=11, pdf_share=0.2)

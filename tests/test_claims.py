@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from juesuan.claims import extract_claims
-from juesuan.readers import read_document
+from juesuan.extract import read_document
 
 from conftest import SEED
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from juesuan.engine import audit
-from juesuan.readers.text import read_text
+from juesuan.extract.text import read_text
 from juesuan.rules import REGISTRY, Severity, Status
 
 from conftest import delete_lines, replace_after, replace_once, set_cells

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.batch import run_batch
-from juesuan.report import OUTPUT_FILES
+from juesuan.run.batch import run_batch
+from juesuan.run.audit import OUTPUT_FILES
 
 from conftest import ROOT, SEED
 
@@ -118,8 +118,8 @@ def test_check_on_every_bad_input(corpus):
 
 
 def test_reader_error_codes(corpus):
-    from juesuan.exceptions import InputError
-    from juesuan.readers import read_document
+    from juesuan.core.exceptions import InputError
+    from juesuan.extract import read_document
 
     for name, case in corpus.items():
         if case["expect"] != "refused":
@@ -179,7 +179,7 @@ def test_audit_gives_reasons_not_tracebacks(corpus, tmp_path):
 
 
 def test_unit_folder_cannot_escape(tmp_path, seed_text):
-    from juesuan.report import run_audit
+    from juesuan.run.audit import run_audit
 
     tricky = tmp_path / "a" / ".." / "..evil name.txt"
     (tmp_path / "a").mkdir()
@@ -200,7 +200,7 @@ def test_memory_cap_fails_the_unit_with_its_reason(tmp_path, seed_text):
 
 
 def test_time_limit_kills_the_unit_and_the_batch_goes_on(tmp_path, seed_text):
-    from juesuan.batch import BatchSettings, Unit, run_local
+    from juesuan.run.batch import BatchSettings, Unit, run_local
 
     paths = []
     for name in ("a", "b"):

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from juesuan.money import Amount, CellKind, Interval, NumberFormatError, classify_cell, parse_decimal
+from juesuan.core.money import Amount, CellKind, Interval, NumberFormatError, classify_cell, parse_decimal
 
 
 @pytest.mark.parametrize("text,value", [

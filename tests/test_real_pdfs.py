@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from juesuan.engine import audit
-from juesuan.money import CellKind
-from juesuan.readers import read_document
+from juesuan.core.money import CellKind
+from juesuan.extract import read_document
 from juesuan.rules.base import Severity
 
 from conftest import REALDOCS as _REALDOCS
@@ -32,8 +32,8 @@ TEMPLATE = "shanghai-district-template-2024.pdf"
 def _path(name: str) -> Path:
     if REALDOCS is None or not (REALDOCS / name).exists():
         pytest.skip(f"{name} not present (../shared/realdocs)")
-    from juesuan.exceptions import JavaUnavailableError
-    from juesuan.readers.pdf import java_home
+    from juesuan.core.exceptions import JavaUnavailableError
+    from juesuan.extract.pdf import java_home
 
     try:
         java_home()

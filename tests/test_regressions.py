@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from juesuan.claims import extract_claims
 from juesuan.engine import audit
-from juesuan.readers.text import read_text
+from juesuan.extract.text import read_text
 
 from conftest import replace_once, set_cells
 

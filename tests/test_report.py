@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from juesuan.engine import audit
-from juesuan.readers import read_document
-from juesuan.report import NOTEBOOK, AuditRunError, run_audit, unit_folder_name
+from juesuan.extract import read_document
+from juesuan.run.audit import NOTEBOOK, AuditRunError, run_audit, unit_folder_name
 
 from conftest import SEED
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from juesuan.engine import audit
-from juesuan.readers import read_document
+from juesuan.extract import read_document
 from juesuan.rules import REGISTRY, Severity, Status
 
 from conftest import SEED
@@ -65,7 +65,7 @@ def test_a_rule_that_crashes_is_could_not_check(monkeypatch):
 
 
 def test_unreadable_table_is_could_not_check_not_pass(seed_text):
-    from juesuan.readers.text import read_text
+    from juesuan.extract.text import read_text
 
     text = seed_text.replace("本年收入合计\t财政拨款收入\t上级补助收入", "本年收入合计\t某某\t上级补助收入", 1)
     result = audit(read_text(text))

@@ -1,4 +1,4 @@
-"""The synthetic disclosures of juesuan.synth against the engine (data-driven).
+"""The synthetic disclosures of juesuan_dev.synth against the engine (data-driven).
 
 Thirty generated units, some with injected faults, a few rendered as PDF. For every unit: it reads;
 a clean unit (no fault) has no error- or warning-level finding — the engine gives no false errors on
@@ -17,10 +17,10 @@ from collections import Counter
 import pytest
 
 from juesuan.engine import audit, audit_path
-from juesuan.exceptions import JavaUnavailableError
-from juesuan.readers.text import read_text
+from juesuan.core.exceptions import JavaUnavailableError
+from juesuan.extract.text import read_text
 from juesuan.rules import REGISTRY, Severity, Status
-from juesuan.synth import FAULTS, build_unit, features, generate
+from juesuan_dev.synth import FAULTS, build_unit, features, generate
 
 SEED = 7
 UNITS = 30
@@ -28,7 +28,7 @@ PDF_SHARE = 0.1  # three PDFs: reading a PDF takes a few seconds
 
 
 def _java_available() -> bool:
-    from juesuan.readers.pdf import java_home
+    from juesuan.extract.pdf import java_home
 
     try:
         java_home()

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from juesuan.money import CellKind
-from juesuan.readers import read_document
-from juesuan.readers.text import read_text
+from juesuan.core.money import CellKind
+from juesuan.extract import read_document
+from juesuan.extract.text import read_text
 
 from conftest import SEED
 

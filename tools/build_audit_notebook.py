@@ -45,7 +45,8 @@ cached_model = ""  # 批量运行时由 juesuan 填写：已读好的文件模�
     code("""
 import pandas as pd
 
-from juesuan import charts, workbook
+from juesuan.present import charts
+from juesuan.present import workbook
 from juesuan.engine import apply_overrides, audit
 
 pd.set_option("display.max_rows", 500)

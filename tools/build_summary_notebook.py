@@ -17,7 +17,8 @@ CELLS = [
     code("""
 import pandas as pd
 
-from juesuan import summary, workbook
+from juesuan.present import summary
+from juesuan.present import workbook
 
 pd.set_option("display.max_rows", 500)
 data = summary.load_batch(batch_dir)

@@ -6,10 +6,10 @@ Usage (from the repository root)::
     python tools/make_sample_pdf.py --out /tmp/x.pdf
     python tools/make_sample_pdf.py --variant yuan --out /tmp/yuan.pdf
 
-A thin wrapper: the layout and the rendering live in :mod:`juesuan.render_pdf` (also used by
-:mod:`juesuan.synth` for generated documents). Variants for tests (written to a temporary folder,
+A thin wrapper: the layout and the rendering live in :mod:`juesuan_dev.render_pdf` (also used by
+:mod:`juesuan_dev.synth` for generated documents). Variants for tests (written to a temporary folder,
 never committed): ``split_repeat_header``, ``split_no_header``, ``no_rules``, ``yuan`` — see
-:func:`juesuan.render_pdf.apply_variant`.
+:func:`juesuan_dev.render_pdf.apply_variant`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
-from juesuan.render_pdf import (  # noqa: E402,F401  (re-exported for callers of the old tool)
+from juesuan_dev.render_pdf import (  # noqa: E402,F401  (re-exported for callers of the old tool)
     VARIANTS,
     Flow,
     Grid,

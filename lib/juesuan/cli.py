@@ -11,10 +11,10 @@ import json
 import os
 import sys
 
-from . import __version__
-from .exceptions import InputError, JuesuanError
-from .rules import REGISTRY, Severity
-from .rules.base import SEVERITY_LABELS, Status
+from juesuan import __version__
+from juesuan.core.exceptions import InputError, JuesuanError
+from juesuan.rules import REGISTRY, Severity
+from juesuan.rules.base import SEVERITY_LABELS, Status
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -81,7 +81,7 @@ def _unreadable(path: str, problem) -> int:
 
 
 def _batch(args) -> int:
-    from .batch import run_batch
+    from juesuan.run.batch import run_batch
 
     try:
         report = run_batch(args.inputs, args.out, workers=args.workers, timeout=args.timeout, resume=args.resume,
@@ -106,7 +106,7 @@ def _batch(args) -> int:
 def _synth(args) -> int:
     from pathlib import Path
 
-    from .synth import generate
+    from juesuan_dev.synth import generate
 
     units = generate(args.units, Path(args.out), faults=args.faults, seed=args.seed, pdf_share=args.pdf_share)
     print(f"已生成 {len(units)} 个单位到 {args.out}" + ("（含 answer_key.json）" if args.faults else ""))
@@ -114,8 +114,8 @@ def _synth(args) -> int:
 
 
 def _audit(args) -> int:
-    from .readers import read_document
-    from .report import AuditRunError, run_audit
+    from juesuan.extract import read_document
+    from juesuan.run.audit import AuditRunError, run_audit
 
     try:
         document = read_document(args.path)  # fail fast, before a kernel starts, on unreadable input
@@ -132,8 +132,8 @@ def _audit(args) -> int:
 
 
 def _check(path: str, fmt: str, rules: str | None) -> int:
-    from .engine import audit
-    from .readers import read_document
+    from juesuan.engine import audit
+    from juesuan.extract import read_document
 
     rule_ids = [r.strip() for r in rules.split(",")] if rules else None
     if rule_ids:

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .claims import Claim, extract_claims
-from .model import Document
-from .readers import read_document
-from .rules import REGISTRY, Finding, RuleOutcome, Severity, Status
-from .rules.base import Context
+from juesuan.claims import Claim, extract_claims
+from juesuan.core.model import Document
+from juesuan.extract import read_document
+from juesuan.rules import REGISTRY, Finding, RuleOutcome, Severity, Status
+from juesuan.rules.base import Context
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
 

@@ -1,6 +1,12 @@
 """Every rule juesuan checks, registered by importing its family module."""
 
-from . import completeness, cross, narrative, tables  # noqa: F401  (registration by import)
-from .base import REGISTRY, Finding, Rule, RuleOutcome, Severity, Status
+from juesuan.rules import completeness
+
+from juesuan.rules import cross
+
+from juesuan.rules import narrative
+
+from juesuan.rules import tables  # noqa: F401  registration by import
+from juesuan.rules.base import REGISTRY, Finding, Rule, RuleOutcome, Severity, Status
 
 __all__ = ["REGISTRY", "Finding", "Rule", "RuleOutcome", "Severity", "Status"]

@@ -12,8 +12,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Callable, Iterable
 
-from ..model import Cell, Document, Location
-from ..money import Amount, CellKind, Interval, format_percent, format_wan
+from juesuan.core.model import Cell, Document, Location
+from juesuan.core.money import Amount, CellKind, Interval, format_percent, format_wan
 
 
 class Severity(str, Enum):

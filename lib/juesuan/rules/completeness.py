@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from ..catalog import TABLES, TEMPLATES
-from ..model import Location
-from ..normalize import compact
-from .base import Check, CouldNotCheck, NotApplicable, Severity, rule
-from .tables import _loc
+from juesuan.catalog import TABLES, TEMPLATES
+from juesuan.core.model import Location
+from juesuan.core.normalize import compact
+from juesuan.rules.base import Check, CouldNotCheck, NotApplicable, Severity, rule
+from juesuan.rules.tables import _loc
 
 BASIS_7 = "DOMAIN.md §7"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..catalog import FISCAL_LINES, INCOME_LINE_TO_02_COLUMN, SANGONG_ITEMS_IN_06
-from ..model import Location
-from ..money import Amount, Interval
-from .base import Check, NotApplicable, Severity, rule
-from .tables import _loc
+from juesuan.catalog import FISCAL_LINES, INCOME_LINE_TO_02_COLUMN, SANGONG_ITEMS_IN_06
+from juesuan.core.model import Location
+from juesuan.core.money import Amount, Interval
+from juesuan.rules.base import Check, NotApplicable, Severity, rule
+from juesuan.rules.tables import _loc
 
 BASIS_4 = "DOMAIN.md §4"
 

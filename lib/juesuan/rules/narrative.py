@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..catalog import STATS_ROWS
-from ..claims import Claim
-from ..model import Location
-from ..money import Amount, Interval, format_wan
-from ..resolve import resolve
-from .base import Check, NotApplicable, Severity, rule
+from juesuan.catalog import STATS_ROWS
+from juesuan.claims import Claim
+from juesuan.core.model import Location
+from juesuan.core.money import Amount, Interval, format_wan
+from juesuan.claims.resolve import resolve
+from juesuan.rules.base import Check, NotApplicable, Severity, rule
 
 BASIS_5 = "DOMAIN.md §5"
 

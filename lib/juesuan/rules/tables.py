@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..catalog import CAPITAL_CONSTRUCTION_CLASSES, PERSONNEL_CLASSES, PROCUREMENT_PARTS, PUBLIC_CLASSES, VEHICLE_KINDS
-from ..model import Location, Row, Table
-from .base import Check, NotApplicable, Severity, rule
+from juesuan.catalog import CAPITAL_CONSTRUCTION_CLASSES, PERSONNEL_CLASSES, PROCUREMENT_PARTS, PUBLIC_CLASSES, VEHICLE_KINDS
+from juesuan.core.model import Location, Row, Table
+from juesuan.rules.base import Check, NotApplicable, Severity, rule
 
 BASIS_3 = "DOMAIN.md §3"
 

@@ -17,7 +17,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from . import __version__
+from juesuan import __version__
 
 FINDING_COLUMNS = ["单位目录", "单位名称", "年度", "规则", "级别", "说明", "应为", "实为", "差额",
                    "表", "行", "列", "页", "行号", "原文"]
@@ -122,8 +122,9 @@ def write_batch_outputs(report, out: Path, *, summary: bool = True) -> dict[str,
 
 def render_summary(out: Path) -> None:
     """Run notebooks/batch_summary.ipynb over the batch folder and write summary.html."""
-    from .execute import papermill_runner
-    from .report import NOTEBOOK, write_html
+    from juesuan.run.kernels import papermill_runner
+    from juesuan.present.html import write_html
+    from juesuan.run.audit import NOTEBOOK
 
     template = NOTEBOOK.parent / "batch_summary.ipynb"
     work = Path(tempfile.mkdtemp(prefix=".summary.", suffix=".partial", dir=out))

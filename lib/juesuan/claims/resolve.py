@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalog import FUNCTION_CLASSES
-from .model import Document, Location, Table
-from .money import Amount, CellKind
-from .normalize import compact
+from juesuan.catalog import FUNCTION_CLASSES
+from juesuan.core.model import Document, Location, Table
+from juesuan.core.money import Amount, CellKind
+from juesuan.core.normalize import compact
 
 
 @dataclass(frozen=True)

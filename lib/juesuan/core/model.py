@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterator
 
-from .money import Amount, CellKind
+from juesuan.core.money import Amount, CellKind
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ Variants for tests (see :func:`apply_variant`):
 - ``no_rules``: table 05 is printed without ruling lines;
 - ``yuan``: table 02 is printed in 元 with thousands separators.
 
-Used by ``tools/make_sample_pdf.py`` (the seed) and :mod:`juesuan.synth` (generated documents).
+Used by ``tools/make_sample_pdf.py`` (the seed) and :mod:`juesuan_dev.synth` (generated documents).
 """
 
 from __future__ import annotations
@@ -30,11 +30,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from .catalog import identify_table
-from .normalize import compact
-from .structure import PART_HEADING, SECTION_HEADING, part_kind
+import juesuan
+from juesuan.catalog import identify_table
+from juesuan.core.normalize import compact
+from juesuan.extract.structure import PART_HEADING, SECTION_HEADING, part_kind
 
-FONT_PATH = Path(__file__).resolve().parent / "fonts" / "NotoSansSC-Regular-subset.ttf"
+# The OFL font the package ships for its charts: one copy in the repository.
+FONT_PATH = Path(juesuan.__file__).resolve().parent / "fonts" / "NotoSansSC-Regular-subset.ttf"
 FONT = "NotoSansSC"
 VARIANTS = ("split_repeat_header", "split_no_header", "no_rules", "yuan")
 
@@ -243,7 +245,7 @@ def wrap(text: str, size: float, width: float) -> list[str]:
 
 
 class Renderer:
-    def __init__(self, path: Path, title: str = "", author: str = "juesuan.render_pdf"):
+    def __init__(self, path: Path, title: str = "", author: str = "juesuan_dev.render_pdf"):
         _register_font()
         self.c = canvas.Canvas(str(path), pagesize=A4, pageCompression=1, invariant=1)
         self.c.setTitle(title)
@@ -425,7 +427,7 @@ class Renderer:
         self.y = bottom
 
 
-def render(blocks: list, out: Path, title: str = "", author: str = "juesuan.render_pdf") -> Path:
+def render(blocks: list, out: Path, title: str = "", author: str = "juesuan_dev.render_pdf") -> Path:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     r = Renderer(out, title, author)
@@ -450,7 +452,7 @@ def document_title(text: str) -> str:
 
 
 def render_text_to_pdf(text: str, out: Path, *, variant: str | None = None, title: str | None = None,
-                       author: str = "juesuan.render_pdf") -> Path:
+                       author: str = "juesuan_dev.render_pdf") -> Path:
     """Render the text form of a disclosure (the seed's format) to a PDF at ``out``; returns the path."""
     blocks = parse_text(text)
     if variant:

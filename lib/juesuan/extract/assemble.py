@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ..exceptions import InputError
-from ..model import Document, Location, PerformanceEvaluation, Section, Table
-from ..normalize import compact
-from ..structure import Identity, Line, build_sections, parse_annex
+from juesuan.core.exceptions import InputError
+from juesuan.core.model import Document, Location, PerformanceEvaluation, Section, Table
+from juesuan.core.normalize import compact
+from juesuan.extract.structure import Identity, Line, build_sections, parse_annex
 
 _CUTOFF = re.compile(r"截[至止](20\d{2})年12月31日")
 _LEADING_YEAR = re.compile(r"^(20\d{2})年度?")

@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .catalog import STATS_ROWS
-from .model import Document, Location, Section
-from .money import Amount, parse_decimal
-from .normalize import compact
+from juesuan.catalog import STATS_ROWS
+from juesuan.core.model import Document, Location, Section
+from juesuan.core.money import Amount, parse_decimal
+from juesuan.core.normalize import compact
 
 MONEY_UNITS = ("万元", "亿元", "元")
 

@@ -1,7 +1,7 @@
 """A table as a reader found it: a title, the lines around it, and a grid of printed strings.
 
-Readers (text, PDF) produce :class:`RawTable`; :mod:`juesuan.layouts` turns it into a canonical
-:class:`~juesuan.model.Table`. Keeping the two apart means every reader shares one interpretation of
+Readers (text, PDF) produce :class:`RawTable`; :mod:`juesuan.extract.layouts` turns it into a canonical
+:class:`~juesuan.core.model.Table`. Keeping the two apart means every reader shares one interpretation of
 what a column or a row means.
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .catalog import TableSpec
-from .model import Location
-from .normalize import compact, normalise
+from juesuan.catalog import TableSpec
+from juesuan.core.model import Location
+from juesuan.core.normalize import compact, normalise
 
 
 @dataclass

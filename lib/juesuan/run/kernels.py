@@ -18,6 +18,18 @@ from typing import Protocol
 
 
 
+def default_kernel() -> str:
+    """The project's own kernel (registered by `make`) where it exists, else the running Python's."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec("juesuan")
+    except NoSuchKernel:
+        return "python3"
+    # Only when it is this environment's kernel: another venv's "juesuan" would miss our package.
+    return "juesuan" if spec.argv and Path(spec.argv[0]).resolve().parent == Path(os.sys.executable).resolve().parent else "python3"
+
+
 class NotebookFailed(Exception):
     """A cell raised; ``ename``/``evalue`` carry the cell's exception, like papermill's error."""
 
@@ -36,8 +48,6 @@ def papermill_runner(kernel_name: str | None = None) -> Runner:
 
     def run(template: Path, output: Path, parameters: dict, cwd: Path, timeout: int) -> None:
         import papermill as pm
-
-        from .report import default_kernel
 
         pm.execute_notebook(
             str(template), str(output), parameters=parameters, cwd=str(cwd),
@@ -62,8 +72,6 @@ class WarmKernel:
     def start(self) -> None:
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
-
-        from .report import default_kernel
 
         for attempt in (1, 2):
             self._socket_dir = tempfile.mkdtemp(prefix="juesuan-kernel-")

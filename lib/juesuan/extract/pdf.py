@@ -10,11 +10,11 @@ Two engines, each for what it does best (TOOLING.md):
 - tabula (lattice mode, through jpype) reads the ruled grids, in one call per document, of the
   pages that draw any lines.
 
-The grids become :class:`~juesuan.rawtable.RawTable` rows, with their page; continuation pages are
+The grids become :class:`~juesuan.extract.rawtable.RawTable` rows, with their page; continuation pages are
 merged into the table before only when adjacent and of the same width, a repeated header dropped.
-From there on everything is shared with the text reader: :func:`~juesuan.layouts.interpret` maps
-each grid by header meaning and :func:`~juesuan.readers.assemble.document_from_parts` builds the
-:class:`~juesuan.model.Document`.
+From there on everything is shared with the text reader: :func:`~juesuan.extract.layouts.interpret` maps
+each grid by header meaning and :func:`~juesuan.extract.assemble.document_from_parts` builds the
+:class:`~juesuan.core.model.Document`.
 """
 
 from __future__ import annotations
@@ -30,15 +30,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..catalog import identify_table
-from ..exceptions import InputError, JavaUnavailableError
-from ..layouts import interpret
-from ..model import Document, Location, Table
-from ..normalize import compact, normalise
-from ..rawtable import RawRow, RawTable, is_meta_line
-from ..structure import PART_HEADING, Line, identify, mentions_budget_only, part_kind
-from .assemble import document_from_parts
-from .text import _skip_table_of_contents
+from juesuan.catalog import identify_table
+from juesuan.core.exceptions import InputError, JavaUnavailableError
+from juesuan.extract.layouts import interpret
+from juesuan.core.model import Document, Location, Table
+from juesuan.core.normalize import compact, normalise
+from juesuan.extract.rawtable import RawRow, RawTable, is_meta_line
+from juesuan.extract.structure import PART_HEADING, Line, identify, mentions_budget_only, part_kind
+from juesuan.extract.assemble import document_from_parts
+from juesuan.extract.text import _skip_table_of_contents
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .charts import Chart, _figure
-from .rules import REGISTRY
+from juesuan.present.charts import Chart, _figure
+from juesuan.rules import REGISTRY
 
 
 def load_batch(batch_dir: str | Path) -> dict[str, pd.DataFrame]:

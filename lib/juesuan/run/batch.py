@@ -2,7 +2,7 @@
 
 Each unit runs the same audit notebook as `juesuan audit` and gets the same folder of outputs.
 Workers are warm: a worker process reads documents (its JVM starts once, when it meets its first
-PDF) and runs the notebook in one kernel it keeps (`juesuan.execute.WarmKernel`), handing the
+PDF) and runs the notebook in one kernel it keeps (`juesuan.run.kernels.WarmKernel`), handing the
 notebook the model it already read. A unit that fails — unreadable input, a notebook error, a
 timeout, a crashed worker — is recorded with its reason and every other unit completes. Unit
 outputs are swapped in atomically with a manifest (`unit.json`), so `--resume` skips exactly the
@@ -21,8 +21,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .report import MANIFEST, OUTPUT_FILES, unit_folder_name
+from juesuan import __version__
+from juesuan.run.audit import MANIFEST, OUTPUT_FILES, unit_folder_name
 
 INPUT_SUFFIXES = (".pdf", ".txt")
 DEFAULT_TIMEOUT = 600
@@ -152,8 +152,8 @@ _WARM = None  # this process's warm kernel
 def _warm_kernel():
     global _WARM
     if _WARM is None:
-        from .execute import WarmKernel
-        from .report import NOTEBOOK
+        from juesuan.run.kernels import WarmKernel
+        from juesuan.run.audit import NOTEBOOK
 
         _WARM = WarmKernel(cwd=NOTEBOOK.parent)
         _WARM.start()
@@ -162,9 +162,9 @@ def _warm_kernel():
 
 def process_unit(unit: Unit, settings: BatchSettings) -> UnitResult:
     """Audit one unit; never raises: every failure comes back as a result with its reason."""
-    from .exceptions import InputError, JuesuanError
-    from .readers import read_document
-    from .report import AuditRunError, run_audit
+    from juesuan.core.exceptions import InputError, JuesuanError
+    from juesuan.extract import read_document
+    from juesuan.run.audit import AuditRunError, run_audit
 
     global _WARM
     start = time.perf_counter()
@@ -366,7 +366,7 @@ def run_batch(inputs: list[str], out: str | Path, *, workers: int = 2, timeout: 
               show_progress: bool = True, memory_limit_mb: int | None = None,
               summary: bool = True) -> BatchReport:
     """Audit every unit named by ``inputs`` into ``out``; returns the per-unit results."""
-    from .batch_outputs import write_batch_outputs
+    from juesuan.run.batch_outputs import write_batch_outputs
 
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)

@@ -1,11 +1,11 @@
-"""Readers turn a source file into a :class:`~juesuan.model.Document`."""
+"""Readers turn a source file into a :class:`~juesuan.core.model.Document`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..exceptions import InputError
-from ..model import Document
+from juesuan.core.exceptions import InputError
+from juesuan.core.model import Document
 
 #: Bounds on what one unit may cost. A disclosure runs to some dozens of pages; a file far beyond
 #: these is not one, and reading it would hold a batch worker for minutes.
@@ -22,13 +22,13 @@ def read_document(path: str | Path) -> Document:
         raise InputError(str(p), "这是一个文件夹，不是文件", "unsupported")
     suffix = p.suffix.lower()
     if suffix in (".txt", ".text"):
-        from .text import read_text_file
+        from juesuan.extract.text import read_text_file
 
         return read_text_file(p)
     if suffix == ".pdf":
         _check_pdf_bounds(p)
         try:
-            from .pdf import read_pdf_file
+            from juesuan.extract.pdf import read_pdf_file
         except ImportError as exc:  # pragma: no cover - depends on the installed extras
             raise InputError(str(p), f"暂不支持读取 PDF：{exc}", "unsupported") from exc
         return read_pdf_file(p)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..catalog import identify_table
-from ..exceptions import InputError
-from ..layouts import interpret
-from ..model import Document, Location, Table
-from ..normalize import compact, normalise
-from ..rawtable import RawRow, RawTable
-from ..structure import PART_HEADING, Line, identify, mentions_budget_only, part_kind
-from .assemble import document_from_parts
+from juesuan.catalog import identify_table
+from juesuan.core.exceptions import InputError
+from juesuan.extract.layouts import interpret
+from juesuan.core.model import Document, Location, Table
+from juesuan.core.normalize import compact, normalise
+from juesuan.extract.rawtable import RawRow, RawTable
+from juesuan.extract.structure import PART_HEADING, Line, identify, mentions_budget_only, part_kind
+from juesuan.extract.assemble import document_from_parts
 
 MAX_BYTES = 20 * 1024 * 1024
 

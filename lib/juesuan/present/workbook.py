@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .catalog import TABLES
-from .engine import AuditResult
-from .model import Document, Table
-from .money import CellKind
-from .rules import REGISTRY
-from .rules.base import SEVERITY_LABELS, STATUS_LABELS
+from juesuan.catalog import TABLES
+from juesuan.engine import AuditResult
+from juesuan.core.model import Document, Table
+from juesuan.core.money import CellKind
+from juesuan.rules import REGISTRY
+from juesuan.rules.base import SEVERITY_LABELS, STATUS_LABELS
 
 FAMILY_LABELS = {
     "tables": "表内平衡",
@@ -31,7 +31,7 @@ def load_document(source: str, cached_model: str | None = None) -> Document:
 
         with open(cached_model, "rb") as fh:
             return pickle.load(fh)
-    from .readers import read_document
+    from juesuan.extract import read_document
 
     return read_document(source)
 
@@ -192,7 +192,7 @@ def ledger_frame(result: AuditResult, family: str | None = None) -> pd.DataFrame
 
 def summary_frame(result: AuditResult) -> pd.DataFrame:
     status = result.status_counts()
-    from .rules import Severity
+    from juesuan.rules import Severity
 
     return pd.DataFrame([{
         "错误": result.count(Severity.ERROR),
@@ -218,7 +218,7 @@ def rounding_note(result: AuditResult) -> str:
 
 def workpaper_sheets(result: AuditResult) -> dict[str, pd.DataFrame]:
     """The sheets of workpaper.xlsx: the summary, findings, ledger, evidence, claims and every table."""
-    from .claims import claims_frame
+    from juesuan.claims import claims_frame
 
     sheets = {
         "概况": document_facts(result.document),
@@ -234,7 +234,7 @@ def workpaper_sheets(result: AuditResult) -> dict[str, pd.DataFrame]:
 
 
 def claims_view(result: AuditResult) -> pd.DataFrame:
-    from .claims import claims_frame
+    from juesuan.claims import claims_frame
 
     return claims_frame(result.claims)
 

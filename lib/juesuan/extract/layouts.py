@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .catalog import (
+from juesuan.catalog import (
     EXPENSE_LINES_01,
     INCOME_LINES_01,
     STATS_ROWS,
@@ -17,10 +17,10 @@ from .catalog import (
     match_key,
     strip_ordinal,
 )
-from .model import Cell, Location, Row, Table
-from .money import Amount, CellKind, classify_cell
-from .normalize import compact, normalise
-from .rawtable import RawRow, RawTable, read_meta
+from juesuan.core.model import Cell, Location, Row, Table
+from juesuan.core.money import Amount, CellKind, classify_cell
+from juesuan.core.normalize import compact, normalise
+from juesuan.extract.rawtable import RawRow, RawTable, read_meta
 
 
 class TableReadError(Exception):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .normalize import compact
+from juesuan.core.normalize import compact
 
 
 @dataclass(frozen=True)

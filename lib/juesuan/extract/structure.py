@@ -2,7 +2,7 @@
 
 A reader hands over lines (normalised text with their location, and the tab-separated cells where
 the source has a grid); this module finds what they are. Tables are interpreted in
-:mod:`juesuan.layouts`.
+:mod:`juesuan.extract.layouts`.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .catalog import SECTION_TABLES, chinese_ordinal_value
-from .model import Location, Paragraph, PerformanceEvaluation, Section, Weight
-from .money import Amount, NumberFormatError, parse_decimal
-from .normalize import compact
+from juesuan.catalog import SECTION_TABLES, chinese_ordinal_value
+from juesuan.core.model import Location, Paragraph, PerformanceEvaluation, Section, Weight
+from juesuan.core.money import Amount, NumberFormatError, parse_decimal
+from juesuan.core.normalize import compact
 
 
 @dataclass

@@ -13,12 +13,12 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from .engine import AuditResult
-from .model import Document
-from .rules import Severity
-from .rules.base import SEVERITY_LABELS
+from juesuan.engine import AuditResult
+from juesuan.core.model import Document
+from juesuan.rules import Severity
+from juesuan.rules.base import SEVERITY_LABELS
 
-FONT_DIR = Path(__file__).parent / "fonts"
+FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
 _FONT_FAMILY: str | None = None
 
 

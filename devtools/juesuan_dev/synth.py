@@ -2,7 +2,7 @@
 
 ``generate(units, out_dir, faults=False, seed=0, pdf_share=0.2)`` writes ``units`` disclosures in the
 text form of the seed (``data/yangquan-bigdata-center-2024.txt``) — or, for a ``pdf_share`` of them,
-as PDFs rendered by :mod:`juesuan.render_pdf` — plus ``answer_key.json``.
+as PDFs rendered by :mod:`juesuan_dev.render_pdf` — plus ``answer_key.json``.
 
 Every document is built from true amounts in integer 元 and printed in 万元 rounded to two decimals
 (ROUND_HALF_UP), so the tail errors of real documents (DOMAIN.md §6) occur naturally; every identity
@@ -224,7 +224,7 @@ CLASSES_01 = ("201", "202", "203", "204", "205", "206", "207", "208", "210", "21
 
 
 def _class_name(code: str) -> str:
-    from .catalog import FUNCTION_CLASSES
+    from juesuan.catalog import FUNCTION_CLASSES
 
     return FUNCTION_CLASSES[code]
 
@@ -1007,7 +1007,7 @@ def write_basic(w: Writer, m: Model, rng: random.Random) -> None:
         text += f"；对个人和家庭的补助支出{money(wan(c303))}万元，包括{items(('303',))}"
     w.para(text + "；")
     # 310 items are named by their class: 办公设备购置 is also a 309 (基本建设) item of 06, and a
-    # narrative "办公设备购置" is resolved to that —— row by the engine (see the report of juesuan.synth).
+    # narrative "办公设备购置" is resolved to that —— row by the engine (see the report of juesuan_dev.synth).
     c310 = sum(v for c, v in m.econ.items() if c[:3] == "310")
     public = items(("302",)) + (f"、资本性支出{fmt(wan(c310))}万元" if c310 else "")
     w.para(f"公用经费{money(wan(m.public))}万元，主要包括{public}。")
@@ -1562,10 +1562,10 @@ def generate(units: int, out_dir: Path, *, faults: bool = False, seed: int = 0, 
         model, text, injected = build_unit(seed, index, faults=faults)
         unit_id = f"synth-{seed}-{index:04d}"
         if index in pdf_indices:
-            from .render_pdf import render_text_to_pdf
+            from juesuan_dev.render_pdf import render_text_to_pdf
 
             path = out_dir / f"{unit_id}.pdf"
-            render_text_to_pdf(text, path, author="juesuan.synth")
+            render_text_to_pdf(text, path, author="juesuan_dev.synth")
         else:
             path = out_dir / f"{unit_id}.txt"
             path.write_text(text, encoding="utf-8")

@@ -1,0 +1,1 @@
+"""What people see: notebook frames, charts, HTML pages and the workpaper."""

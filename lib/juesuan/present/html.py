@@ -1,0 +1,110 @@
+"""Self-contained HTML pages from an executed notebook: nothing loaded from outside, document text escaped."""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import time
+from pathlib import Path
+
+REPORT_HIDDEN_TAGS = ("intro", "parameters", "injected-parameters", "setup", "outputs")
+
+_CSS = """
+body { font-family: "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "SimSun", sans-serif;
+       margin: 0 auto; max-width: 1200px; padding: 24px; color: #1f2328; line-height: 1.55; }
+header.juesuan { border-bottom: 2px solid #4c72b0; margin-bottom: 16px; }
+header.juesuan h1 { margin: 0 0 4px 0; font-size: 1.5em; }
+header.juesuan p { margin: 0 0 8px 0; color: #57606a; }
+h1, h2, h3 { color: #24292f; } h2 { border-bottom: 1px solid #d0d7de; padding-bottom: 4px; margin-top: 32px; }
+table { border-collapse: collapse; margin: 8px 0 16px 0; font-size: 13px; }
+th, td { border: 1px solid #d0d7de; padding: 3px 8px; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; } tr:nth-child(even) td { background: #fbfbfc; }
+caption { caption-side: top; text-align: left; font-weight: bold; padding: 4px 0; }
+pre { white-space: pre-wrap; background: #f6f8fa; padding: 8px; border-radius: 4px; font-size: 13px; }
+img { max-width: 100%; height: auto; }
+.jp-InputPrompt, .jp-OutputPrompt, .prompt { display: none; }
+.jp-Cell { margin-bottom: 10px; }
+.jp-InputArea pre, .input_area pre { background: #f0f3f6; }
+@media print { body { max-width: none; padding: 0; } h2 { page-break-after: avoid; } table { page-break-inside: auto; }
+               tr { page-break-inside: avoid; } }
+"""
+
+
+def write_html(notebook: Path, target: Path, *, shareable: bool, heading: str | None = None) -> None:
+    """Render a notebook to one self-contained HTML file (nothing loaded from outside)."""
+    import nbformat
+    from traitlets.config import Config
+
+    _FastHTMLExporter = _fast_exporter_class()
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    if shareable:
+        # The shareable report opens with the conclusions; the evidence follows.
+        first = [c for c in nb.cells if "findings" in c.metadata.get("tags", [])]
+        nb.cells = first + [c for c in nb.cells if "findings" not in c.metadata.get("tags", [])]
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = set(REPORT_HIDDEN_TAGS) if shareable else {"injected-parameters"}
+    config.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
+    exporter = _FastHTMLExporter(config=config, template_name="basic")
+    exporter.exclude_input = shareable
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(nb)
+    # The markdown renderer writes non-ASCII headings as numeric references; write them as text
+    # (only code points above ASCII: &lt; &amp; &quot; and friends stay escaped).
+    body = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))) if int(m.group(1)) > 127 else m.group(0), body)
+    title = nb.metadata.get("title", "决算公开审核")
+    if heading is None:
+        unit, year = _unit_and_year(notebook.parent)
+        heading = f"{unit} {year}年度决算公开审核{'报告' if shareable else '工作底稿'}"
+    generated = time.strftime("%Y-%m-%d %H:%M")
+    page = (
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<title>{html.escape(heading or title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"<header class=\"juesuan\"><h1>{html.escape(heading)}</h1>"
+        f"<p>由 juesuan 生成于 {generated}。本页面不引用任何外部资源，可离线打开和打印。</p></header>\n"
+        f"{body}\n</body>\n</html>\n"
+    )
+    target.write_text(_defang_urls(page), encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def _fast_exporter_class():
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class FastHTMLExporter(HTMLExporter):
+        """HTMLExporter without its closing BeautifulSoup pass (tab stops and alt texts), which
+        costs more than the whole rendering on a unit's workbook."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return FastHTMLExporter
+
+
+def _unit_and_year(folder: Path) -> tuple[str, str]:
+    import json
+
+    try:
+        data = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
+        return data.get("unit") or "（未识别单位）", str(data.get("year") or "")
+    except (OSError, ValueError):
+        return "（未识别单位）", ""
+
+
+def _defang_urls(page: str) -> str:
+    """No http(s) reference survives: a shared report must not fetch, nor link out from document text."""
+    return re.sub(r"(?i)\b(https?)://", lambda m: f"{m.group(1)}[:]//", page)

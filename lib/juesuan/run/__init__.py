@@ -1,0 +1,1 @@
+"""Running audits: notebook execution (papermill, warm kernels), one unit, and batches."""
