@@ -60,11 +60,11 @@ def agreement(path: Path) -> tuple[int, int]:
     """(agreeing cells, compared cells) between tabula's grids and pdfplumber's tables."""
     import pdfplumber
 
-    from juesuan.extract import pdf as reader
+    from juesuan.extract.pdf import grids as pdf_grids, textlayer
 
     try:
-        pages = reader._read_text_layer(path)
-        grids = reader._read_grids(path, pages)
+        pages = textlayer.read_text_layer(path)
+        grids = pdf_grids.read_grids(path, pages)
     except InputError:
         return 0, 0
     agree = total = 0
@@ -81,7 +81,7 @@ def agreement(path: Path) -> tuple[int, int]:
             if best is None:
                 total += sum(1 for c in tabula_cells if c)
                 continue
-            plumber_rows = [[reader._cell_text(c or "") for c in row] for row in best[1].extract()]
+            plumber_rows = [[pdf_grids.cell_text(c or "") for c in row] for row in best[1].extract()]
             same_shape = len(plumber_rows) == len(grid.rows) and all(
                 len(a) == len(b) for a, b in zip(plumber_rows, grid.rows))
             if same_shape:

