@@ -12,6 +12,7 @@ from juesuan.catalog import FUNCTION_CLASSES
 from juesuan.core.model import Document, Location, Table
 from juesuan.core.money import Amount, CellKind
 from juesuan.core.normalize import compact
+from juesuan.core.labels import table_label
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def _cell_target(doc: Document, table_id: str, key: str, section: str | None, co
     if row is None:
         if table.declared_empty and not table.has_data:
             # An empty table with its statement: every figure in it is an exact zero.
-            return Target(Amount.exact(0), Location(table=table_id, row=table.empty_statement), f"公开{table_id}表（{table.empty_statement}）")
+            return Target(Amount.exact(0), Location(table=table_id, row=table.empty_statement), f"{table_label(table_id)}（{table.empty_statement}）")
         return None
     cell = row.cell(column)
     if cell is None:
@@ -101,7 +102,7 @@ def _cell_target(doc: Document, table_id: str, key: str, section: str | None, co
     else:
         return None
     label = table.columns.get(column, column)
-    return Target(amount, cell.location, f"公开{table_id}表 {row.label} {label}".strip())
+    return Target(amount, cell.location, f"{table_label(table_id)} {row.label} {label}".strip())
 
 
 def _by_row_name(doc: Document, table_id: str, name: str, column: str, level: str | None = None) -> Target | None:

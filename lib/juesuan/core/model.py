@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterator
 
+from juesuan.core.labels import table_label
 from juesuan.core.money import Amount, CellKind
 
 
@@ -38,7 +39,7 @@ class Location:
         """A short Chinese pointer such as 公开05表 · 201 一般公共服务支出 · 基本支出 · 第11页."""
         parts = []
         if self.table:
-            parts.append(f"公开{self.table}表" if self.table.isdigit() else self.table)
+            parts.append(table_label(self.table))
         if self.row:
             parts.append(self.row)
         if self.column:

@@ -21,6 +21,7 @@ from juesuan.core.model import Cell, Location, Row, Table
 from juesuan.core.money import Amount, CellKind, classify_cell
 from juesuan.core.normalize import compact, normalise
 from juesuan.extract.rawtable import RawRow, RawTable, read_meta
+from juesuan.core.labels import table_label
 
 
 class TableReadError(Exception):
@@ -263,7 +264,7 @@ def _check_mapping(table: Table) -> None:
             failed += 1
     if checked >= _MIN_ROWS_TO_JUDGE and failed * 2 > checked:
         raise TableReadError(
-            f"公开{table.id}表：按表头识别的列在{failed}/{checked}行不满足“{table.columns[total]}＝各分项之和”，"
+            f"{table_label(table.id)}：按表头识别的列在{failed}/{checked}行不满足“{table.columns[total]}＝各分项之和”，"
             "列的对应关系不可靠，不按此读取")
 
 
@@ -299,8 +300,8 @@ def _read_coded(raw: RawTable, table: Table) -> None:
     else:
         positions = [p for p in range(name_col + 1, width) if labels[p]]
     if not positions:
-        raise TableReadError(f"公开{table.id}表：找不到金额列")
-    mapping = _map_columns({p: labels[p] for p in positions}, raw.spec.columns, f"公开{table.id}表",
+        raise TableReadError(f"{table_label(table.id)}：找不到金额列")
+    mapping = _map_columns({p: labels[p] for p in positions}, raw.spec.columns, f"{table_label(table.id)}",
                            inner={p: inner[p] for p in positions} if numbers is None else None)
     table.columns = {key: labels[p] for p, key in mapping.items()}
     for row in data:
@@ -309,10 +310,10 @@ def _read_coded(raw: RawTable, table: Table) -> None:
         if code is None and not total:
             if _is_footer(row):
                 continue
-            raise TableReadError(f"公开{table.id}表：第{row.location.line or '?'}行无法识别：{' | '.join(row.cells)}")
+            raise TableReadError(f"{table_label(table.id)}：第{row.location.line or '?'}行无法识别：{' | '.join(row.cells)}")
         stray = [p for p in range(name_col + 1, width) if p not in mapping and compact(row.cell(p))]
         if stray and numbers is None:
-            raise TableReadError(f"公开{table.id}表：第{row.location.page or '?'}页有数据的列没有表头："
+            raise TableReadError(f"{table_label(table.id)}：第{row.location.page or '?'}页有数据的列没有表头："
                                  f"{' | '.join(row.cells)}")
         name = compact(row.cell(name_col)) if code else "合计"
         key = code or "total"
@@ -338,7 +339,7 @@ def _read_two_sided(raw: RawTable, table: Table) -> None:
 
     header, _numbers, data = _split_header(raw, is_data)
     if not data:
-        raise TableReadError(f"公开{table.id}表：找不到数据行")
+        raise TableReadError(f"{table_label(table.id)}：找不到数据行")
     # The header row naming 项目 twice tells where the expenditure side starts.
     split = None
     for row in header:
@@ -348,7 +349,7 @@ def _read_two_sided(raw: RawTable, table: Table) -> None:
             header_row = row
             break
     if split is None:
-        raise TableReadError(f"公开{table.id}表：找不到收入和支出两栏的分界")
+        raise TableReadError(f"{table_label(table.id)}：找不到收入和支出两栏的分界")
     width = max(len(r.cells) for r in raw.rows)
     labels = _header_labels([header_row], width)
 
@@ -357,9 +358,9 @@ def _read_two_sided(raw: RawTable, table: Table) -> None:
         amount_positions = [p for p in range(start, stop) if p != start and p != line_col]
         if table.id == "01" or len(amount_positions) == 1:
             if len(amount_positions) != 1:
-                raise TableReadError(f"公开{table.id}表：金额列不止一列")
+                raise TableReadError(f"{table_label(table.id)}：金额列不止一列")
             return start, line_col, {amount_positions[0]: "amount"}
-        mapping = _map_columns({p: labels[p] for p in amount_positions}, raw.spec.columns, f"公开{table.id}表支出栏")
+        mapping = _map_columns({p: labels[p] for p in amount_positions}, raw.spec.columns, f"{table_label(table.id)}支出栏")
         return start, line_col, mapping
 
     in_label, in_line, in_cols = side_columns(0, split)
@@ -386,7 +387,7 @@ def _read_two_sided(raw: RawTable, table: Table) -> None:
             table.rows.append(Row(key=key, label=strip_ordinal(label), cells=cells, line_no=line_no, section="income",
                                   location=_loc(table, row, label, "")))
         elif any(compact(row.cell(p)) for p in in_cols):
-            raise TableReadError(f"公开{table.id}表：收入栏第{line_no or '?'}行有金额却没有项目名称")
+            raise TableReadError(f"{table_label(table.id)}：收入栏第{line_no or '?'}行有金额却没有项目名称")
         # expenditure side
         label = normalise(row.cell(ex_label)).strip()
         line_no = compact(row.cell(ex_line)) if ex_line is not None else None

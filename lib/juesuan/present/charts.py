@@ -17,6 +17,7 @@ from juesuan.engine import AuditResult
 from juesuan.core.model import Document
 from juesuan.rules import Severity
 from juesuan.rules.base import SEVERITY_LABELS
+from juesuan.core.labels import table_label
 
 FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
 _FONT_FAMILY: str | None = None
@@ -90,7 +91,7 @@ def spending_by_class(doc: Document) -> Chart | None:
     for y, v in enumerate(values[::-1]):
         ax.text(v, y, f" {v:,.2f}", va="center", fontsize=8)
     ax.set_xlabel("万元")
-    ax.set_title(f"支出结构（按功能分类，公开{table.id}表）")
+    ax.set_title(f"支出结构（按功能分类，{table_label(table.id)}）")
     fig.tight_layout()
     return Chart(fig)
 
@@ -107,7 +108,7 @@ def basic_vs_project(doc: Document) -> Chart | None:
     ax = fig.axes[0]
     ax.pie([basic, project], labels=[f"基本支出\n{basic:,.2f}万元", f"项目支出\n{project:,.2f}万元"], autopct="%1.2f%%",
            colors=["#4c72b0", "#dd8452"], startangle=90)
-    ax.set_title(f"基本支出与项目支出（公开{table.id}表）")
+    ax.set_title(f"基本支出与项目支出（{table_label(table.id)}）")
     fig.tight_layout()
     return Chart(fig)
 

@@ -14,6 +14,7 @@ from juesuan.core.model import Document, Table
 from juesuan.core.money import CellKind
 from juesuan.rules import REGISTRY
 from juesuan.rules.base import SEVERITY_LABELS, STATUS_LABELS
+from juesuan.core.labels import table_label
 
 FAMILY_LABELS = {
     "tables": "表内平衡",
@@ -42,11 +43,11 @@ def overview_frame(doc: Document) -> pd.DataFrame:
     for table_id, spec in TABLES.items():
         table = doc.tables.get(table_id)
         if table is None:
-            rows.append({"表": f"公开{table_id}表", "标准名称": spec.name, "文中标题": "", "位置": "", "行数": 0,
+            rows.append({"表": f"{table_label(table_id)}", "标准名称": spec.name, "文中标题": "", "位置": "", "行数": 0,
                          "金额单位": "", "状态": "未找到"})
             continue
         rows.append({
-            "表": f"公开{table_id}表",
+            "表": f"{table_label(table_id)}",
             "标准名称": spec.name,
             "文中标题": table.title,
             "位置": _where(table),
@@ -117,10 +118,10 @@ def table_view(doc: Document, table_id: str):
     table = doc.tables.get(table_id)
     name = TABLES[table_id].name
     if table is None:
-        return show(pd.DataFrame([{"公开表": f"公开{table_id}表 {name}", "说明": "文件中没有找到此表"}]))
+        return show(pd.DataFrame([{"公开表": f"{table_label(table_id)} {name}", "说明": "文件中没有找到此表"}]))
     if not table.readable:
-        return show(pd.DataFrame([{"公开表": f"公开{table_id}表 {name}", "说明": f"无法读取：{table.unreadable_reason}"}]))
-    caption = f"公开{table_id}表 {table.title}（{_where(table)}，单位：{table.unit or '未注明'}）"
+        return show(pd.DataFrame([{"公开表": f"{table_label(table_id)} {name}", "说明": f"无法读取：{table.unreadable_reason}"}]))
+    caption = f"{table_label(table_id)} {table.title}（{_where(table)}，单位：{table.unit or '未注明'}）"
     if table.declared_empty and not table.has_money:
         caption += f"——{table.empty_statement}"
     frame = table_frame(table)
@@ -229,7 +230,7 @@ def workpaper_sheets(result: AuditResult) -> dict[str, pd.DataFrame]:
         "情况说明数字": claims_frame(result.claims),
     }
     for table_id, table in sorted(result.document.tables.items()):
-        sheets[f"公开{table_id}表"] = table_frame(table)
+        sheets[f"{table_label(table_id)}"] = table_frame(table)
     return sheets
 
 

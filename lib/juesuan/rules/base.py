@@ -14,6 +14,7 @@ from typing import Callable, Iterable
 
 from juesuan.core.model import Cell, Document, Location
 from juesuan.core.money import Amount, CellKind, Interval, format_percent, format_wan
+from juesuan.core.labels import table_label
 
 
 class Severity(str, Enum):
@@ -188,9 +189,9 @@ class Check:
         """The readable table or NotApplicable (absent) / CouldNotCheck (unreadable)."""
         table = self.doc.tables.get(table_id)
         if table is None:
-            raise NotApplicable(f"文件中没有公开{table_id}表")
+            raise NotApplicable(f"文件中没有{table_label(table_id)}")
         if not table.readable:
-            raise CouldNotCheck(f"公开{table_id}表无法读取：{table.unreadable_reason}")
+            raise CouldNotCheck(f"{table_label(table_id)}无法读取：{table.unreadable_reason}")
         return table
 
     @staticmethod

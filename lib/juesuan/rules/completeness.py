@@ -9,6 +9,7 @@ from juesuan.core.model import Location
 from juesuan.core.normalize import compact
 from juesuan.rules.base import Check, CouldNotCheck, NotApplicable, Severity, rule
 from juesuan.rules.tables import _loc
+from juesuan.core.labels import table_label
 
 BASIS_7 = "DOMAIN.md §7"
 
@@ -21,7 +22,7 @@ def required_tables_present(check: Check) -> None:
     for table_id in required:
         check.counted()
         if table_id not in check.doc.tables:
-            check.report(Severity.ERROR, f"缺少公开{table_id}表（{TABLES[table_id].name}）", Location(table=table_id),
+            check.report(Severity.ERROR, f"缺少{table_label(table_id)}（{TABLES[table_id].name}）", Location(table=table_id),
                          "有此表", "缺失", None)
 
 
@@ -32,7 +33,7 @@ def tables_readable(check: Check) -> None:
     for table in check.doc.tables.values():
         check.counted()
         if not table.readable:
-            check.report(Severity.WARNING, f"公开{table.id}表无法读取，相关核对无法进行：{table.unreadable_reason}",
+            check.report(Severity.WARNING, f"{table_label(table.id)}无法读取，相关核对无法进行：{table.unreadable_reason}",
                          _loc(table, None, None), "可读", "无法读取", None)
 
 
@@ -43,7 +44,7 @@ def empty_tables_say_so(check: Check) -> None:
             continue
         check.counted()
         if not table.declared_empty:
-            check.report(Severity.WARNING, f"公开{table.id}表没有数据，也没有“本表无数据”之类的说明", _loc(table, None, None),
+            check.report(Severity.WARNING, f"{table_label(table.id)}没有数据，也没有“本表无数据”之类的说明", _loc(table, None, None),
                          "空表附说明", "无说明", None)
 
 
@@ -60,7 +61,7 @@ def function_codes_down_to_item(check: Check) -> None:
             check.counted()
             width = len(row.code) + 2
             if not any(len(c) == width and c.startswith(row.code) for c in codes):
-                check.report(Severity.ERROR, f"公开{table_id}表{row.code}{row.label}未细化到{'款' if width == 5 else '项'}级",
+                check.report(Severity.ERROR, f"{table_label(table_id)}{row.code}{row.label}未细化到{'款' if width == 5 else '项'}级",
                              _loc(table, row, "total"), "列到项级", f"{len(row.code)}位代码", None)
 
 
@@ -87,7 +88,7 @@ def narrative_section_per_table(check: Check) -> None:
     for table_id in check.doc.tables:
         check.counted()
         if table_id not in explained:
-            check.report(Severity.WARNING, f"情况说明中没有公开{table_id}表（{TABLES[table_id].name}）的说明部分",
+            check.report(Severity.WARNING, f"情况说明中没有{table_label(table_id)}（{TABLES[table_id].name}）的说明部分",
                          Location(table=table_id), "有说明", "缺失", None)
 
 
@@ -191,5 +192,5 @@ def tables_state_their_unit(check: Check) -> None:
     for table in check.doc.tables.values():
         check.counted()
         if table.unit is None:
-            check.report(Severity.WARNING, f"公开{table.id}表没有注明金额单位，按万元核对", _loc(table, None, None),
+            check.report(Severity.WARNING, f"{table_label(table.id)}没有注明金额单位，按万元核对", _loc(table, None, None),
                          "注明单位", "未注明", None)

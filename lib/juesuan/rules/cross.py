@@ -9,6 +9,7 @@ from juesuan.core.model import Location
 from juesuan.core.money import Amount, Interval
 from juesuan.rules.base import Check, NotApplicable, Severity, rule
 from juesuan.rules.tables import _loc
+from juesuan.core.labels import table_label
 
 BASIS_4 = "DOMAIN.md §4"
 
@@ -141,7 +142,7 @@ def _fund_column_vs_table(check: Check, column: str, table_id: str, name: str) -
     total = target.total_row()
     tv = check.value(total.cell("total")) if total is not None else Amount.exact(0)
     where = _loc(target, total, "total") if total is not None else _loc(target, None, None)
-    check.sum_equals([(1, v04)], tv, what=f"公开{table_id}表本年支出与04表{name}列", location=where)
+    check.sum_equals([(1, v04)], tv, what=f"{table_label(table_id)}本年支出与04表{name}列", location=where)
     _classes_match(check, t04, column, target, "total", f"{table_id}表", f"04表{name}列")
 
 
@@ -156,14 +157,14 @@ def empty_fund_tables_declared(check: Check) -> None:
         if has_money:
             continue
         if target is None:
-            check.skip(f"没有公开{table_id}表（由完整性规则报告）")
+            check.skip(f"没有{table_label(table_id)}（由完整性规则报告）")
             continue
         check.counted()
         if target.readable and target.has_money:
-            check.report(Severity.ERROR, f"04表没有{table_id == '07' and '政府性基金' or '国有资本经营'}资金，公开{table_id}表却列有金额",
+            check.report(Severity.ERROR, f"04表没有{table_id == '07' and '政府性基金' or '国有资本经营'}资金，{table_label(table_id)}却列有金额",
                          _loc(target, None, None), "空表", "有金额")
         elif not target.declared_empty:
-            check.report(Severity.WARNING, f"公开{table_id}表为空，但没有“本表无数据”之类的说明", _loc(target, None, None),
+            check.report(Severity.WARNING, f"{table_label(table_id)}为空，但没有“本表无数据”之类的说明", _loc(target, None, None),
                          "空表并加说明", "空表无说明")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from juesuan.catalog import CAPITAL_CONSTRUCTION_CLASSES, PERSONNEL_CLASSES, PROCUREMENT_PARTS, PUBLIC_CLASSES, VEHICLE_KINDS
 from juesuan.core.model import Location, Row, Table
 from juesuan.rules.base import Check, NotApplicable, Severity, rule
+from juesuan.core.labels import table_label
 
 BASIS_3 = "DOMAIN.md §3"
 
@@ -23,7 +24,7 @@ def _column_sum(check: Check, table_id: str, total: str, parts: tuple[str, ...])
     table = check.table(table_id)
     present = [p for p in parts if p in table.columns]
     if total not in table.columns or not present:
-        raise NotApplicable(f"公开{table_id}表缺少合计列或分项列")
+        raise NotApplicable(f"{table_label(table_id)}缺少合计列或分项列")
     for row in table.rows:
         if not any(row.cell(c) and row.cell(c).amount is not None for c in (total, *present)):
             continue
@@ -38,8 +39,8 @@ def _hierarchy(check: Check, table_id: str) -> None:
     coded = table.coded_rows()
     if not coded:
         if table.declared_empty or not table.has_data:
-            raise NotApplicable(f"公开{table_id}表无数据")
-        raise NotApplicable(f"公开{table_id}表没有科目行")
+            raise NotApplicable(f"{table_label(table_id)}无数据")
+        raise NotApplicable(f"{table_label(table_id)}没有科目行")
     total = table.total_row()
     for column in table.columns:
         classes = [r for r in coded if len(r.code) == 3]

@@ -36,6 +36,7 @@ from juesuan.extract.assemble import document_from_parts
 from juesuan.extract.text import _skip_table_of_contents
 from juesuan.extract.pdf.grids import Grid, read_grids
 from juesuan.extract.pdf.textlayer import PageText, TextLine, check_file, read_text_layer
+from juesuan.core.labels import table_label
 
 
 log = logging.getLogger(__name__)
@@ -261,7 +262,7 @@ def _assemble(items: list[_Item], source: str, page_count: int, scanned_pages: l
         elif not b.grids and b.stray_text:
             table.readable = False
             table.rows = []
-            table.unreadable_reason = (f"公开{table.id}表（第{b.raw.pages[0] if b.raw.pages else '?'}页）没有可识别的表格框线，"
+            table.unreadable_reason = (f"{table_label(table.id)}（第{b.raw.pages[0] if b.raw.pages else '?'}页）没有可识别的表格框线，"
                                        "无法按单元格读取")
         elif b.problems:
             table.readable = False
@@ -290,7 +291,7 @@ def _attach(current: _Building, grid: Grid) -> None:
         current.grids.append(grid)
         return
     last = current.grids[-1]
-    title = f"公开{current.raw.spec.id}表"
+    title = f"{table_label(current.raw.spec.id)}"
     if grid.page not in (last.page, last.page + 1):
         current.problems.append(f"{title}在第{grid.page}页的表格与前一部分（第{last.page}页）不相邻，未合并")
         return
