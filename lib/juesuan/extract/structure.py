@@ -38,12 +38,12 @@ _TITLE = re.compile(r"(20\d{2})\s*年度?\s*(部门|单位)?\s*(决算|预算)")
 def part_kind(heading: str) -> str | None:
     """Which part a 第X部分 heading opens."""
     t = compact(heading)
-    if "情况说明" in t:
+    if "名词解释" in t:
+        return "glossary"
+    if "情况说明" in t or "决算说明" in t or "报表说明" in t:
         return "narrative"
     if "决算表" in t or "报表" in t or "预算表" in t:
         return "tables"
-    if "名词解释" in t:
-        return "glossary"
     if "附件" in t or "附表" in t:
         return "annex"
     if "概况" in t:
