@@ -213,7 +213,7 @@ PROCUREMENT_PARTS = ("procurement_goods", "procurement_works", "procurement_serv
 
 # Narrative sections: the table each explains, by the section heading's key words.
 SECTION_TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("04", ("财政拨款收支决算总体情况", "财政拨款收支总体情况", "财政拨款收入支出决算总体情况")),
+    ("04", ("财政拨款收支决算总体情况", "财政拨款收支总体情况", "财政拨款收入支出决算总体情况", "财政拨款收入支出总表")),
     ("01", ("收入支出决算总体情况", "收支决算总体情况", "收入支出总体情况")),
     ("02", ("收入决算情况",)),
     ("03", ("支出决算情况",)),

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from juesuan.catalog import SECTION_TABLES, chinese_ordinal_value
+from juesuan.catalog import SECTION_TABLES, chinese_ordinal_value, identify_title
 from juesuan.core.model import Location, Paragraph, PerformanceEvaluation, Section, Weight
 from juesuan.core.money import Amount, NumberFormatError, parse_decimal
 from juesuan.core.normalize import compact
@@ -32,6 +32,7 @@ class Line:
 
 PART_HEADING = re.compile(r"^第([一二三四五六七八九十]+)部分\s*(.*)$")
 SECTION_HEADING = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")
+SUBSECTION_HEADING = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]\s*(.+)$")
 _TITLE = re.compile(r"(20\d{2})\s*年度?\s*(部门|单位)?\s*(决算|预算)")
 
 
@@ -106,7 +107,16 @@ def section_table(heading: str) -> str | None:
         for phrase in phrases:
             if phrase in t and (best is None or len(phrase) > best[0]):
                 best = (len(phrase), table_id)
+    if best is None:
+        # "(一)高等学校收支决算总表说明": a section named after its table's title.
+        match = identify_title(re.sub(r"(情况)?说明$", "", re.sub(r"^[(（][一二三四五六七八九十]+[)）]", "", t)))
+        return match.spec.id if match else None
     return best[1] if best else None
+
+
+def _is_section_heading(pattern: re.Pattern, text: str) -> bool:
+    m = pattern.match(text)
+    return bool(m) and chinese_ordinal_value(m.group(1)) is not None and len(text) < 60 and not text.endswith("。")
 
 
 _SENTENCE_END = ("。", "；", ";", "：", ":", "！", "？")
@@ -120,11 +130,16 @@ def build_sections(lines: list[Line]) -> list[Section]:
     """
     sections: list[Section] = []
     current: Section | None = None
+    # Sections are numbered 一、二、…; a narrative without such headings (the 高等学校 form, under
+    # "三、决算报表说明") numbers them (一)(二)….
+    pattern = SECTION_HEADING
+    if not any(_is_section_heading(SECTION_HEADING, ln.text.strip()) for ln in lines):
+        pattern = SUBSECTION_HEADING
     for line in lines:
         text = line.text.strip()
         if not text:
             continue
-        m = SECTION_HEADING.match(text)
+        m = pattern.match(text)
         number = chinese_ordinal_value(m.group(1)) if m else None
         if m and number is not None and len(text) < 60 and not text.endswith("。"):
             current = Section(number=number, heading=text, paragraphs=[], location=line.location,

@@ -34,6 +34,7 @@ class Template:
     priority: int
     tables: tuple[TemplateTable, ...]
     explained: tuple[str, ...]
+    other_matters: bool = True  # the narrative explains 机关运行经费, 政府采购, 国有资产, 绩效
 
     @property
     def table_ids(self) -> tuple[str, ...]:
@@ -47,7 +48,8 @@ def _load(path: Path) -> Template:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     tables = tuple(TemplateTable(str(t["id"]), int(t["label"]), str(t["title"])) for t in data["tables"])
     return Template(id=str(data["id"]), name=str(data["name"]), priority=int(data.get("priority", 100)),
-                    tables=tables, explained=tuple(str(x) for x in data.get("explained", ())))
+                    tables=tables, explained=tuple(str(x) for x in data.get("explained", ())),
+                    other_matters=bool(data.get("other_matters", True)))
 
 
 @lru_cache(maxsize=1)
