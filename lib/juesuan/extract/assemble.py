@@ -148,3 +148,27 @@ def document_from_parts(*, source: str, identity: Identity, tables: dict[str, Ta
 
 def _quote(location: Location, text: str) -> Location:
     return Location(page=location.page, line=location.line, quote=text.strip())
+
+
+def describe_document(doc: Document) -> dict:
+    """What was read: the ``"document"`` block of ``juesuan check --format json`` (README, JSON)."""
+    template = templates.get(doc.template)
+    tables = []
+    for table in sorted(doc.tables.values(), key=lambda t: (t.pages or (10**6, 0))[0]):
+        tables.append({
+            "id": table.id,
+            "title": table.title,
+            "label": table.label,
+            "pages": list(table.pages) if table.pages else None,
+            "status": "read" if table.readable else "could_not_read",
+            "reason": None if table.readable else table.unreadable_reason,
+        })
+    return {
+        "unit": doc.unit_name,
+        "year": doc.year,
+        "kind": doc.kind,
+        "scope": doc.scope,
+        "template": doc.template,
+        "template_name": template.name if template is not None else None,
+        "tables": tables,
+    }
