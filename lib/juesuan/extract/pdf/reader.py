@@ -286,6 +286,8 @@ def _attach(current: FoundTable, grid: Grid) -> None:
         return
     last = current.grids[-1]
     title = f"{table_label(current.raw.spec.id)}"
+    first_page = current.raw.pages[0] if current.raw.pages else grid.page
+    current.raw.pages = (first_page, max(grid.page, current.raw.pages[1] if current.raw.pages else grid.page))
     if grid.page not in (last.page, last.page + 1):
         current.problems.append(f"{title}在第{grid.page}页的表格与前一部分（第{last.page}页）不相邻，未合并")
         return
