@@ -38,7 +38,8 @@ def _clean_unit(name: str) -> str | None:
     name = _PART_PREFIX.sub("", compact(name))
     name = re.sub(r"^(附件\d*[:：]?)", "", name)
     name = name.strip(":：,，、")
-    if not name or re.search(r"\d", name) or len(name) < 2:
+    # a date or a year ("2024年8月") is not a name
+    if len(name) < 2 or re.search(rf"{YEAR}\s*年", name) or re.fullmatch(r"[\d\W_]+", name):
         return None
     return name
 
