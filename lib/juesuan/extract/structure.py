@@ -33,7 +33,6 @@ class Line:
 PART_HEADING = re.compile(r"^第([一二三四五六七八九十]+)部分\s*(.*)$")
 SECTION_HEADING = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")
 SUBSECTION_HEADING = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]\s*(.+)$")
-_TITLE = re.compile(r"(20\d{2})\s*年度?\s*(部门|单位)?\s*(决算|预算)")
 
 
 def part_kind(heading: str) -> str | None:
@@ -59,40 +58,6 @@ class Identity:
     scope: str | None
     kind: str  # final / budget
     location: Location | None
-
-
-def identify(lines: list[Line]) -> Identity:
-    """Unit name, year, 部门/单位 and 决算/预算 from the title lines at the top of the document."""
-    head = [line for line in lines[:30] if line.compact]
-    for i, line in enumerate(head):
-        m = _TITLE.search(line.compact)
-        if not m or "目录" in line.compact:
-            continue
-        prefix = line.compact[: m.start()]
-        if prefix:
-            unit_name = prefix
-        elif i > 0:
-            unit_name = head[i - 1].compact
-            # A cover may wrap a long name over lines ("上海市普陀区规划和自然" / "资源局"): on a PDF page,
-            # join the short lines just above the title on the same page.
-            page = line.location.page if line.location else None
-            j = i - 1
-            while page is not None and j > 0 and i - j < 3 and head[j - 1].location.page == page \
-                    and head[j].location.page == page and len(head[j - 1].compact) <= 20 \
-                    and not re.search(r"\d", head[j - 1].compact):
-                j -= 1
-                unit_name = head[j].compact + unit_name
-        else:
-            unit_name = None
-        kind = "budget" if m.group(3) == "预算" else "final"
-        return Identity(unit_name or None, int(m.group(1)), m.group(2), kind, line.location)
-    return Identity(None, None, None, "final", None)
-
-
-def mentions_budget_only(lines: list[Line]) -> bool:
-    """True when the document speaks of 预算 tables and never of 决算 ones (a budget, not accounts)."""
-    text = "".join(line.compact for line in lines[:400])
-    return "决算" not in text and ("预算公开" in text or "收支预算总表" in text or "预算表" in text)
 
 
 def section_table(heading: str) -> str | None:
