@@ -120,3 +120,18 @@ def test_repeated_title_continues_the_table_and_no_page_is_dropped(seed_text):
     doubled = seed_text[:start] + block[:cut] + "收入决算表\n" + block[cut:] + seed_text[end:]
     doc = read_text(doubled)
     assert [r.code for r in doc.tables["02"].coded_rows()] == [r.code for r in read_text(seed_text).tables["02"].coded_rows()]
+
+
+def test_continuation_without_the_empty_code_columns_is_placed_back():
+    from juesuan.extract.pdf.grids import Grid
+    from juesuan.extract.pdf.reader import _widen
+
+    first = Grid(page=14, top=0, bottom=1, left=100, right=740, rows=[
+        ["科目编码", "", "", "科目名称", "合计", "基本支出", "项目支出"],
+        ["205", "", "", "教育支出", "10.00", "6.00", "4.00"],
+        ["20502", "", "", "普通教育", "10.00", "6.00", "4.00"]])
+    nxt = Grid(page=15, top=0, bottom=1, left=101, right=741, rows=[["2050202", "小学教育", "10.00", "6.00", "4.00"]])
+    assert _widen(nxt, first)
+    assert nxt.rows == [["2050202", "", "", "小学教育", "10.00", "6.00", "4.00"]]
+    other = Grid(page=15, top=0, bottom=1, left=40, right=780, rows=[["1", "2", "3"]])
+    assert not _widen(other, first)  # another table's grid is never glued on

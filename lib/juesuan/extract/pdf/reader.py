@@ -279,6 +279,33 @@ def _has_amounts(lines: list[str]) -> bool:
     return any(re.search(r"(?<![\d.])\d[\d,]*\.\d{1,2}(?![\d.])", line) for line in lines)
 
 
+_CODE_CELL = re.compile(r"\d{3}(\d{2}){0,2}(\.0+)?")
+
+
+def _widen(grid: Grid, last: Grid) -> bool:
+    """A continuation printed without the empty columns of the page before — codes split over 类|款|项
+    columns on the first page, joined in one column on the next — placed back into those columns.
+
+    Only when both grids span the same width of the page and the columns it lacks hold nothing in the
+    coded rows of the page before; otherwise the grids stay apart (never glued)."""
+    if grid.width >= last.width or abs(grid.left - last.left) > 3 or abs(grid.right - last.right) > 3:
+        return False
+    body = [r for r in last.rows if r and _CODE_CELL.fullmatch(compact(r[0]))]
+    if not body:
+        return False
+    empty = [i for i in range(1, last.width) if all(i >= len(r) or not compact(r[i]) for r in body)]
+    need = last.width - grid.width
+    if len(empty) < need:
+        return False
+    insert = empty[:need]
+    if insert != list(range(insert[0], insert[0] + need)):
+        return False  # only one run of adjacent empty columns, right after a filled one
+    at = insert[0]
+    grid.rows = [row[:at] + [""] * need + row[at:] for row in grid.rows]
+    grid.spans = [{(k + need if k >= at else k): (v + need if v > at else v) for k, v in sp.items()} for sp in grid.spans]
+    return True
+
+
 def _attach(current: FoundTable, grid: Grid) -> None:
     """A grid under a title: the table's own, or a continuation when adjacent and compatible."""
     if not current.grids:
@@ -291,7 +318,7 @@ def _attach(current: FoundTable, grid: Grid) -> None:
     if grid.page not in (last.page, last.page + 1):
         current.problems.append(f"{title}在第{grid.page}页的表格与前一部分（第{last.page}页）不相邻，未合并")
         return
-    if grid.width != last.width:
+    if grid.width != last.width and not _widen(grid, last):
         current.problems.append(
             f"{title}第{grid.page}页的续表有{grid.width}列，与第{last.page}页的{last.width}列不一致，未合并")
         return
