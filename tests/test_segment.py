@@ -135,3 +135,18 @@ def test_continuation_without_the_empty_code_columns_is_placed_back():
     assert nxt.rows == [["2050202", "", "", "小学教育", "10.00", "6.00", "4.00"]]
     other = Grid(page=15, top=0, bottom=1, left=40, right=780, rows=[["1", "2", "3"]])
     assert not _widen(other, first)  # another table's grid is never glued on
+
+
+def test_toc_weighs_in_template_detection():
+    nine = [(f"{i:02d}", t, f"公开{i:02d}表") for i, t in enumerate(
+        ["收入支出决算总表", "收入决算表", "支出决算表", "财政拨款收入支出决算总表", "一般公共预算财政拨款支出决算表",
+         "一般公共预算财政拨款基本支出决算表", "政府性基金预算财政拨款收入支出决算表", "国有资本经营预算财政拨款支出决算表",
+         "财政拨款“三公”经费支出决算表"], 1)]
+    assert detect(_found(nine)) == "shaanxi-9"
+    # the 目录 lists a table 10 the reader did not find: the ten-table family
+    assert detect(_found(nine), tuple(f"{i:02d}" for i in range(1, 11))) == "shanxi-10"
+
+
+def test_toc_lists_tables_in_order(seed_text):
+    doc = read_text(seed_text)
+    assert doc.toc_tables == ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10"]

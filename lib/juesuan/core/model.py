@@ -221,6 +221,7 @@ class Document:
     kind: str = "final"  # "final" (决算) or "budget" (预算)
     unit_name_mentions: list[tuple[str, Location]] = field(default_factory=list)
     year_mentions: list[tuple[int, Location]] = field(default_factory=list)
+    toc_tables: list[str] = field(default_factory=list)  # canonical ids of the tables the 目录 lists
 
     def table(self, table_id: str) -> Table | None:
         t = self.tables.get(table_id)

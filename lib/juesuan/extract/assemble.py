@@ -66,9 +66,9 @@ def interpret_found(found: list[FoundTable]) -> dict[str, Table]:
     return tables
 
 
-def detect_template(tables: dict[str, Table]) -> str | None:
-    """The template family, by score over the tables found (juesuan.catalog.templates)."""
-    return templates.detect([templates.Found(t.id, t.title, t.label) for t in tables.values()])
+def detect_template(tables: dict[str, Table], toc_tables: list[str] = ()) -> str | None:
+    """The template family, by score over the tables found and those the 目录 lists (juesuan.catalog.templates)."""
+    return templates.detect([templates.Found(t.id, t.title, t.label) for t in tables.values()], tuple(toc_tables))
 
 
 def assemble_document(
@@ -82,6 +82,7 @@ def assemble_document(
     lines: list[Line],
     pages: int | None,
     annex_lines: list[Line] = (),
+    toc_tables: list[str] = (),
 ) -> Document:
     unit_mentions: list[tuple[str, Location]] = []
     year_mentions: list[tuple[int, Location]] = []
@@ -115,7 +116,7 @@ def assemble_document(
         unit_name=identity.unit_name,
         year=identity.year,
         scope=identity.scope,
-        template=detect_template(tables),
+        template=detect_template(tables, toc_tables),
         tables=tables,
         sections=sections,
         glossary=glossary,
@@ -125,6 +126,7 @@ def assemble_document(
         kind=identity.kind,
         unit_name_mentions=unit_mentions,
         year_mentions=year_mentions,
+        toc_tables=list(toc_tables),
     )
 
 
@@ -133,17 +135,24 @@ def document_from_parts(*, source: str, identity: Identity, tables: dict[str, Ta
     """The document from what a reader sorted into parts; refuse a file with neither tables nor narrative."""
     if not tables and not parts["narrative"]:
         raise InputError(source, "没有找到任何决算表或情况说明，不像是决算公开文件", "no_tables")
-    return assemble_document(
+    sections = build_sections(parts["narrative"])
+    if tables and not sections and not any(t.readable for t in tables.values()):
+        first = next(iter(tables.values()))
+        raise InputError(source, f"找到{len(tables)}张决算表但都无法读取，也没有情况说明，无从审核"
+                                 f"（如{first.unreadable_reason}）", "unreadable")
+    doc = assemble_document(
         source=source,
         identity=identity,
         tables=tables,
-        sections=build_sections(parts["narrative"]),
+        sections=sections,
         glossary=[line.text for line in parts["glossary"] if line.compact],
         annex=parse_annex(parts["annex"]),
         lines=lines,
         pages=pages,
         annex_lines=parts["annex"],
+        toc_tables=toc.tables() if toc is not None else [],
     )
+    return doc
 
 
 def _quote(location: Location, text: str) -> Location:
@@ -171,4 +180,5 @@ def describe_document(doc: Document) -> dict:
         "template": doc.template,
         "template_name": template.name if template is not None else None,
         "tables": tables,
+        "toc_tables": list(doc.toc_tables),
     }

@@ -23,6 +23,8 @@ def required_tables_present(check: Check) -> None:
     required = templates.required_tables(check.doc.template)
     severity = Severity.ERROR if template is not None else Severity.WARNING
     where = f"（{template.name}）" if template is not None else "（未识别公开模板，按各模板共有的表）"
+    if template is None and check.doc.toc_tables:
+        required, where = tuple(check.doc.toc_tables), "（目录列有此表）"
     for table_id in required:
         check.counted()
         if table_id not in check.doc.tables:

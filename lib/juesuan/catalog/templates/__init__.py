@@ -88,9 +88,10 @@ class Found:
     label: str | None
 
 
-def score(template: Template, found: list[Found]) -> float | None:
-    """How well the tables found fit the template; None when a table found has no place in it."""
-    total = 0.0
+def score(template: Template, found: list[Found], toc: tuple[str, ...] = ()) -> float | None:
+    """How well the tables found fit the template; None when a table found has no place in it.
+    The tables the 目录 lists weigh in lightly: half a point each the family has, minus one each it lacks."""
+    total = sum(0.5 if t in template.table_ids else -1.0 for t in toc)
     for f in found:
         spec = template.table(f.id)
         if spec is None:
@@ -105,14 +106,14 @@ def score(template: Template, found: list[Found]) -> float | None:
     return total - 0.5 * missing
 
 
-def detect(found: list[Found]) -> str | None:
+def detect(found: list[Found], toc: tuple[str, ...] = ()) -> str | None:
     """The template family whose score is best; None when no family fits every table found or too few
     tables were found to tell (fewer than half of the family's)."""
     if not found:
         return None
     best: tuple[float, Template] | None = None
     for template in templates().values():
-        s = score(template, found)
+        s = score(template, found, tuple(toc))
         if s is None or len({f.id for f in found}) * 2 < len(template.tables):
             continue
         if best is None or s > best[0]:
