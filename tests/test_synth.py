@@ -103,7 +103,7 @@ def test_answer_key_matches_files(corpus):
     for unit in units:
         entry = key["units"][unit.file_name]
         assert entry["unit"] == unit.unit and entry["year"] == unit.year and entry["template"] == unit.template
-        assert entry["template"] in ("shanxi-10", "shanghai-9")
+        assert entry["template"] in ("shanxi-10", "shanghai-9", "guangdong-city-2019-8")
         for fault in entry["faults"]:
             assert fault["kind"] and fault["description"] and fault["rules"]
             assert set(fault["rules"]) <= set(REGISTRY)
@@ -138,7 +138,7 @@ def test_variation():
         seen["non_fiscal"] += f["non_fiscal"]
         for residue in ("某某", "XX", "××"):
             assert residue not in text
-    for needed in ("shanxi-10", "shanghai-9", "行政", "事业", "参公", "部门", "单位", 2022, 2023, 2024, 2025, "fund_07",
+    for needed in ("shanxi-10", "shanghai-9", "guangdong-city-2019-8", "行政", "事业", "参公", "部门", "单位", 2022, 2023, 2024, 2025, "fund_07",
                    "sangong_09", "procurement", "vehicles", "non_fiscal"):
         assert seen[needed] > 0, needed
 
@@ -173,3 +173,44 @@ def test_each_fault_kind_fails_its_rules(kind):
     status = {o.rule: o for o in result.outcomes}
     for rule_id in kind.rules:
         assert status[rule_id].status is Status.FAIL, f"{kind.kind} ({description}): {rule_id} {status[rule_id].reason}"
+
+
+def _guangdong_units(count):
+    units = []
+    for index in range(200):
+        model, text, _ = build_unit(SEED + 2000, index)
+        if model.template == "guangdong-city-2019-8":
+            units.append((model, text))
+        if len(units) == count:
+            break
+    return units
+
+
+def test_guangdong_variant_reads_clean():
+    """The 表1–表8 variant (no 国资, no 相关信息统计表) is recognised and a clean unit has no error or warning."""
+    units = _guangdong_units(3)
+    assert units
+    for model, text in units:
+        result = audit(read_text(text, source="<guangdong>"))
+        doc = result.document
+        assert doc.template == "guangdong-city-2019-8"
+        assert sorted(doc.tables) == ["01", "02", "03", "04", "05", "06", "07", "09"]
+        assert doc.tables["09"].label == "表7" and doc.tables["07"].label == "表8"
+        assert not [f for f in result.findings if f.severity.value in ("error", "warning")], result.findings[:3]
+
+
+@pytest.mark.parametrize("kind", [k for k in FAULTS if k.kind in ("missing_table", "table_cell_02", "sangong_total_09",
+                                                                   "unit_name_mismatch", "fund_balance_07")],
+                         ids=lambda k: k.kind)
+def test_guangdong_variant_faults_fail_their_rules(kind):
+    for index, (model, text) in enumerate(_guangdong_units(6)):
+        try:
+            new, description = kind.inject(text, model, random.Random(index))
+        except Exception:  # noqa: BLE001 - not applicable to this unit
+            continue
+        result = audit(read_text(new, source=f"<{kind.kind}>"))
+        status = {o.rule: o for o in result.outcomes}
+        for rule_id in kind.rules:
+            assert status[rule_id].status is Status.FAIL, f"{kind.kind} ({description}): {rule_id} {status[rule_id].reason}"
+        return
+    pytest.skip(f"{kind.kind} applies to none of the Guangdong units")

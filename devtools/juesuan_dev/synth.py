@@ -26,6 +26,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Callable
 
+from juesuan.catalog.templates import get as template_family
+
 __all__ = ["Fault", "SynthUnit", "FAULTS", "generate", "build_unit"]
 
 CENT = Decimal("0.01")
@@ -368,6 +370,14 @@ class Model:
     def shanghai(self) -> bool:
         return self.template == "shanghai-9"
 
+    @property
+    def guangdong(self) -> bool:
+        """The Guangdong-city-2019-like variant: 表1–表8, no 国有资本经营 table, no 相关信息统计表."""
+        return self.template == GUANGDONG
+
+    def has_table(self, table_id: str) -> bool:
+        return table_id in template_family(self.template).table_ids
+
 
 def _pick(rng: random.Random, low: int, high: int, step: int = 1) -> int:
     return rng.randrange(low // step, high // step + 1) * step
@@ -590,11 +600,12 @@ TABLE_TITLES = {
 CN_NUM = ("", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
 
 
+GUANGDONG = "guangdong-city-2019-8"
+
+
 def table_order(model: Model) -> list[tuple[str, int]]:
-    """(canonical id, printed number) in the order the document prints them."""
-    if model.shanghai:
-        return [("01", 1), ("02", 2), ("03", 3), ("04", 4), ("05", 5), ("06", 6), ("09", 7), ("07", 8), ("08", 9)]
-    return [(f"{n:02d}", n) for n in range(1, 11)]
+    """(canonical id, printed number) in the order the document prints them, from the template's YAML."""
+    return [(t.id, t.number) for t in template_family(model.template).tables]
 
 
 class Writer:
@@ -684,14 +695,16 @@ def narrative_headings(m: Model) -> list[str]:
     fund = "政府性基金预算财政拨款收支决算情况说明"
     soe = "国有资本经营预算财政拨款支出决算情况说明"
     sangong = "财政拨款“三公”经费支出决算情况说明"
-    tail = [sangong, fund, soe] if m.shanghai else [fund, soe, sangong]
+    tail = [sangong, fund, soe] if m.shanghai else [sangong, fund] if m.guangdong else [fund, soe, sangong]
     return head + tail + ["其他重要事项情况说明"]
 
 
 def _meta(w: Writer, m: Model, tid: str, number: int, unit: str = "金额单位：万元", *, label_wrap: bool = False,
           name_line: str | None = None, joined_year: bool = False) -> None:
     w(TABLE_TITLES[tid], "")
-    if label_wrap:
+    if m.guangdong:
+        w(f"表{number}", "")
+    elif label_wrap:
         w(f"公开{number:02d}", "表", "")
     else:
         w(f"公开{number:02d}表", "")
@@ -1316,6 +1329,9 @@ def _f_budget_rate(text, m, rng):
 
 
 def _f_missing_table(text, m, rng):
+    if m.guangdong:
+        new = _delete_table(text, TABLE_TITLES["07"], "第三部分")
+        return new, "缺少政府性基金预算财政拨款收入支出决算表（表8）"
     if m.shanghai:
         new = _delete_table(text, TABLE_TITLES["08"], "第三部分")
         return new, "缺少国有资本经营预算财政拨款支出决算表（公开09表）"
@@ -1372,6 +1388,8 @@ def _f_05_above_03(text, m, rng):
 
 
 def _f_empty_statement(text, m, rng):
+    if not m.has_table("08"):
+        raise NotApplicableFault("no table 08")
     lines, start = _lines_after(text, TABLE_TITLES["08"])
     for i in range(start + 1, start + 20):
         if lines[i] == "说明：本表无数据":
@@ -1394,7 +1412,7 @@ def _f_09_total(text, m, rng):
 
 
 def _f_10_procurement(text, m, rng):
-    if m.shanghai or not sum(m.procurement[k] for k in ("goods", "works", "services")):
+    if not m.has_table("10") or not sum(m.procurement[k] for k in ("goods", "works", "services")):
         raise NotApplicableFault("procurement")
     new = set_cells(text, TABLE_TITLES["10"], "货物\t", {2: lambda v: _bump(v, "2.00")})
     return new, "公开10表政府采购货物多列2.00万元，合计不等于货物、工程、服务之和"
@@ -1408,7 +1426,7 @@ def _f_sangong_count(text, m, rng):
 
 
 def _f_assets(text, m, rng):
-    if m.shanghai:
+    if not m.has_table("10"):
         raise NotApplicableFault("no table 10")
     held = sum(m.vehicles.values())
     new = replace_once(text, f"共有车辆{held}辆", f"共有车辆{held + 2}辆")
@@ -1531,6 +1549,10 @@ def build_unit(seed: int, index: int, *, faults: bool = False, shanghai: bool | 
     if shanghai is None:
         shanghai = rng.random() < 0.2
     model = build_model(rng, index, shanghai)
+    # Some of the other units are written in the Guangdong-2019-like template (its own stream, so the
+    # other units stay as they were).
+    if not shanghai and random.Random(f"juesuan-synth-template:{seed}:{index}").random() < 0.15:
+        model.template = GUANGDONG
     text = render_text(model, rng)
     injected: list[Fault] = []
     if faults and rng.random() < 0.4:

@@ -71,7 +71,10 @@ def assemble_from_lines(lines: list[Line], source: str) -> Document:
             continue
         if current_part in ("overview", "tables") and not line.cells:
             if LABEL_LINE.fullmatch(line.compact):
-                pending_label = line.compact
+                if current is not None and current.label is None and not current.raw.rows:
+                    current.label = line.compact  # the label printed under its title ("表7")
+                else:
+                    pending_label = line.compact  # the label printed above the next title
             match = identify_title(line.text)
             if match is not None:
                 current_part = "tables"

@@ -35,6 +35,12 @@ class Template:
     tables: tuple[TemplateTable, ...]
     explained: tuple[str, ...]
     other_matters: bool = True  # the narrative explains 机关运行经费, 政府采购, 国有资产, 绩效
+    label_format: str | None = None  # "公开{n:02d}表", "表{n}"; None where tables print no label
+
+    def label(self, table_id: str) -> str | None:
+        """The label the family prints for a table (公开09表, 表7), or None."""
+        spec = self.table(table_id)
+        return self.label_format.format(n=spec.number) if spec is not None and self.label_format else None
 
     @property
     def table_ids(self) -> tuple[str, ...]:
@@ -49,7 +55,7 @@ def _load(path: Path) -> Template:
     tables = tuple(TemplateTable(str(t["id"]), int(t["label"]), str(t["title"])) for t in data["tables"])
     return Template(id=str(data["id"]), name=str(data["name"]), priority=int(data.get("priority", 100)),
                     tables=tables, explained=tuple(str(x) for x in data.get("explained", ())),
-                    other_matters=bool(data.get("other_matters", True)))
+                    other_matters=bool(data.get("other_matters", True)), label_format=data.get("label_format"))
 
 
 @lru_cache(maxsize=1)
@@ -79,6 +85,10 @@ def printed_number(label: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _style(label: str | None) -> str:
+    return re.sub(r"\d+", "N", compact(label or ""))
+
+
 @dataclass(frozen=True)
 class Found:
     """What a reader found of one table, for template detection."""
@@ -100,6 +110,8 @@ def score(template: Template, found: list[Found], toc: tuple[str, ...] = ()) -> 
         number = printed_number(f.label)
         if number is not None:
             total += 1 if number == spec.number else -2
+            # the label's style: 公开05表 or 表5, or none at all
+            total += 0.5 if template.label_format and _style(f.label) == _style(template.label(f.id)) else -0.5
         if title_key(f.title).endswith(title_key(spec.title)):
             total += 1
     missing = len(set(template.table_ids) - {f.id for f in found})

@@ -216,7 +216,10 @@ def _assemble(items: list[_Item], source: str, page_count: int, scanned_pages: l
                 continue
             if current_part in ("overview", "tables"):
                 if LABEL_LINE.fullmatch(line.compact):
-                    pending_label = line.compact
+                    if current is not None and current.label is None and not current.grids:
+                        current.label = line.compact  # the label printed under its title ("表7")
+                    else:
+                        pending_label = line.compact  # the label printed above the next title
                 match = identify_title(line.text)
                 if match is not None:
                     current_part = "tables"
