@@ -83,6 +83,7 @@ def assemble_document(
     pages: int | None,
     annex_lines: list[Line] = (),
     toc_tables: list[str] = (),
+    toc_units: list[tuple[str, Location]] = (),
 ) -> Document:
     unit_mentions: list[tuple[str, Location]] = []
     year_mentions: list[tuple[int, Location]] = []
@@ -97,8 +98,14 @@ def assemble_document(
         if table.year:
             year_mentions.append((table.year, Location(table=table.id, row="年度", line=table.location.line,
                                                        page=table.pages[0] if table.pages else None)))
+    for name, location in toc_units:
+        unit_mentions.append((name, location))
     for section in sections:
         for paragraph in section.paragraphs:
+            m = _NARRATIVE_UNIT.match(compact(paragraph.text))
+            if m and _is_unit_name(m.group(1)):
+                unit_mentions.append((m.group(1), Location(row="情况说明", page=paragraph.location.page,
+                                                           line=paragraph.location.line, quote=paragraph.text.strip())))
             for m in _CUTOFF.finditer(compact(paragraph.text)):
                 year_mentions.append((int(m.group(1)), _quote(paragraph.location, paragraph.text)))
             m = _LEADING_YEAR.match(compact(paragraph.text))
@@ -151,8 +158,35 @@ def document_from_parts(*, source: str, identity: Identity, tables: dict[str, Ta
         pages=pages,
         annex_lines=parts["annex"],
         toc_tables=toc.tables() if toc is not None else [],
+        toc_units=_toc_units(toc, lines) if toc is not None else [],
     )
     return doc
+
+
+# A unit named at the start of a narrative sentence, before the year: "上海市普陀区财政局2024年度…".
+_NARRATIVE_UNIT = re.compile(r"^(.{4,30}?)(?:19|20)\d{2}年度?")
+# A unit named in a part heading of the 目录: "第二部分 佛山市轨道交通局2019年部门决算表", "第一部分 XX局概况".
+_TOC_UNIT = re.compile(r"^第[一二三四五六七八九十]+部分(.{4,30}?)(?:(?:19|20)\d{2}年|概况$)")
+# What an organisation's name ends with; a phrase that does not ("本部门", "全年") is no name.
+_UNIT_SUFFIX = re.compile(r"(局|委员会|委|院|中心|部|办公室|办|会|学校|大学|学院|所|站|馆|厅|处|队|室|社|团|司|署|(汇总)|\(汇总\)|\(本级\))$")
+_NOT_NAMES = ("本部门", "本单位", "部门", "单位", "我局", "我部门", "本局")
+
+
+def _is_unit_name(text: str) -> bool:
+    t = compact(text)
+    return bool(_UNIT_SUFFIX.search(t)) and t not in _NOT_NAMES and not re.search(r"\d|[，。、；:：]", t) \
+        and not t.startswith(("本", "我", "全", "其中", "截至", "与"))
+
+
+def _toc_units(toc, lines: list[Line]) -> list[tuple[str, Location]]:
+    """The unit names the 目录's part headings print (each once)."""
+    out: list[tuple[str, Location]] = []
+    where = lines[toc.start].location if toc.start is not None else Location()
+    for entry in toc.entries:
+        m = _TOC_UNIT.match(entry)
+        if m and _is_unit_name(m.group(1)) and m.group(1) not in [n for n, _ in out]:
+            out.append((m.group(1), Location(row="目录", page=where.page, line=where.line, quote=entry)))
+    return out
 
 
 def _quote(location: Location, text: str) -> Location:
