@@ -150,3 +150,24 @@ def test_toc_weighs_in_template_detection():
 def test_toc_lists_tables_in_order(seed_text):
     doc = read_text(seed_text)
     assert doc.toc_tables == ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10"]
+
+
+def test_untitled_grid_with_another_header_is_not_glued_on():
+    from juesuan.catalog import TABLES
+    from juesuan.extract.assemble import FoundTable
+    from juesuan.extract.pdf.grids import Grid
+    from juesuan.extract.pdf.reader import _attach
+    from juesuan.extract.rawtable import RawTable
+
+    found = FoundTable(RawTable(spec=TABLES["08"], title="国有资本经营预算财政拨款支出决算表", location=Location(page=20),
+                                pages=(20, 20)))
+    own = Grid(page=20, top=0, bottom=1, left=50, right=700, rows=[["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+                                                                 ["", "合计", "", "", ""]])
+    _attach(found, own)
+    other = Grid(page=21, top=0, bottom=1, left=50, right=700, rows=[["项目", "预算数", "决算数", "会议费", "培训费"],
+                                                                   ["合计", "1.00", "2.00", "0.50", "0.50"]])
+    _attach(found, other)
+    assert found.grids == [own] and found.problems and "表头" in found.problems[0]
+    same = Grid(page=21, top=0, bottom=1, left=50, right=700, rows=[["201", "一般公共服务支出", "1.00", "1.00", ""]])
+    _attach(found, same)
+    assert found.grids[-1] is same  # a continuation of data rows still attaches

@@ -309,6 +309,22 @@ def _widen(grid: Grid, last: Grid) -> bool:
     return True
 
 
+_AMOUNT = re.compile(r"^-?[\d,]+(\.\d+)?$")
+
+
+_HEADER_WORDS = {"项目", "科目编码", "科目名称", "科目代码", "金额", "决算数", "预算数", "栏次", "行次", "收入", "支出"}
+
+
+def _is_header(row: list[str]) -> bool:
+    """A row of header words: a cell that is a header word (项目, 科目编码, 决算数 …), no amount."""
+    cells = [compact(c) for c in row if compact(c)]
+    return bool(cells) and not any(_AMOUNT.match(c) for c in cells) and any(c in _HEADER_WORDS for c in cells)
+
+
+def _words(row: list[str]) -> set[str]:
+    return {compact(c) for c in row if compact(c)}
+
+
 def _attach(current: FoundTable, grid: Grid) -> None:
     """A grid under a title: the table's own, or a continuation when adjacent and compatible."""
     if not current.grids:
@@ -330,5 +346,11 @@ def _attach(current: FoundTable, grid: Grid) -> None:
     skip = 0
     while skip < min(len(grid.rows), len(first), 6) and _same_row(grid.rows[skip], first[skip]):
         skip += 1
+    head = set().union(*(_words(r) for r in first[:3])) if first else set()
+    if grid.page != last.page and skip == 0 and grid.rows and _is_header(grid.rows[0]) \
+            and len(_words(grid.rows[0]) & head) * 2 < len(_words(grid.rows[0])):
+        # an untitled grid on the next page whose header is another table's: never glued on
+        current.problems.append(f"{title}之后第{grid.page}页的表格没有标题，表头与{title}不同，未合并")
+        return
     grid.skip = skip
     current.grids.append(grid)
