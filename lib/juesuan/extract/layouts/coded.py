@@ -15,7 +15,7 @@ from juesuan.core.normalize import compact
 from juesuan.extract.layouts.codes import code_columns, is_level_row, joined_code, realign
 from juesuan.extract.layouts.grid import (
     TableReadError, cell_location, column_label, drop_repeated_header, header_paths, is_footer, make_cell,
-    map_columns, page_of, same_cells, split_header, width_of,
+    map_columns, page_of, split_header, width_of,
 )
 from juesuan.extract.layouts.sanity import column_tally, judge
 from juesuan.extract.layouts.settings import SETTINGS, LayoutSettings
@@ -76,7 +76,7 @@ def read_coded(raw: RawTable, table: Table, settings: LayoutSettings = SETTINGS)
             # The 合计 row may stand above the classes or below them, and a table over several pages may
             # repeat it on each: one 合计, the same on every page, or the table is ambiguous.
             if total_row is not None:
-                if same_cells(total_row, row):
+                if all(compact(total_row.cell(p)) == compact(row.cell(p)) for p in mapping):
                     continue
                 raise TableReadError(f"{where}：{page_of(total_row)}和{page_of(row)}各有一个数值不同的合计行，不知以哪一行为准")
             total_row = row
