@@ -188,6 +188,14 @@ def test_sangong_variants(grid):
     assert_passes(table, rules=["T09.total", "T09.vehicle"])
 
 
+def test_sangong_halves_over_items_in_the_text_form():
+    # No merged cells: 预算数 and 公务用车… stand over the blank cells of their group.
+    table = interpret(raw_table("09", SANGONG_HALVES_OVER_ITEMS, with_spans=False))
+    assert table.readable, table.unreadable_reason
+    assert table.columns["budget_vehicle"] == "预算数·公务用车购置及运行费小计"
+    assert table.row("sangong").cell("final_vehicle_operation").amount.value == Decimal("4.00")
+
+
 def test_sangong_meeting_and_training_columns_are_their_own():
     table = interpret(raw_table("09", SANGONG_TRANSPOSED))
     row = table.row("sangong")
