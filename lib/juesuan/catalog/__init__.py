@@ -123,6 +123,9 @@ TABLES: dict[str, TableSpec] = {
             ("vehicle_purchase", ("公务用车购置费", "购置费")),
             ("vehicle_operation", ("公务用车运行维护费", "运行维护费", "公务用车运行费", "运行费")),
             ("reception", ("公务接待费", "接待费")),
+            # Shaanxi prints 会议费 and 培训费 beside the 三公 items: columns of their own, in no 三公 sum.
+            ("meeting", ("会议费",)),
+            ("training", ("培训费",)),
         ),
     ),
     "10": TableSpec("10", "部门决算公开相关信息统计表", ("部门决算公开相关信息统计表", "决算公开相关信息统计表", "相关信息统计表"), "stats"),
@@ -140,7 +143,8 @@ FUNCTION_CLASSES: dict[str, str] = {
 }
 _CLASS_BY_NAME = {compact(name): code for code, name in FUNCTION_CLASSES.items()}
 # Older or shortened class names seen in published tables.
-_CLASS_BY_NAME.update({compact("文化体育与传媒支出"): "207", compact("医疗卫生与计划生育支出"): "210"})
+_CLASS_BY_NAME.update({compact("文化体育与传媒支出"): "207", compact("医疗卫生与计划生育支出"): "210",
+                       compact("资源勘探信息等支出"): "215"})
 
 # 01 / 04 row labels, canonical keys. Matched on the label with its ordinal ("一、") removed.
 INCOME_LINES_01: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -154,17 +158,17 @@ INCOME_LINES_01: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("other", ("其他收入",)),
     ("income_total", ("本年收入合计", "收入合计")),
     ("use_nonfiscal", ("使用非财政拨款结余(含专用结余)", "使用非财政拨款结余", "用事业基金弥补收支差额")),
-    ("opening", ("年初结转和结余", "年初财政拨款结转和结余", "上年结转")),
+    ("opening", ("年初结转和结余", "年初财政拨款结转和结余", "上年结转和结余", "上年结转")),
     ("opening_general", ("一般公共预算财政拨款",)),
     ("opening_fund", ("政府性基金预算财政拨款",)),
     ("opening_soe", ("国有资本经营预算财政拨款",)),
-    ("grand_total", ("总计", "收入总计")),
+    ("grand_total", ("总计", "收入总计", "合计")),  # 合计 closes the university 收支决算总表
 )
 EXPENSE_LINES_01: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("expense_total", ("本年支出合计", "支出合计")),
     ("distribution", ("结余分配",)),
     ("closing", ("年末结转和结余", "年末财政拨款结转和结余")),
-    ("grand_total", ("总计", "支出总计")),
+    ("grand_total", ("总计", "支出总计", "合计")),
 )
 
 # 01 income line -> 02 合计 column; the three fiscal lines together make 02 财政拨款收入.
