@@ -171,3 +171,20 @@ def test_untitled_grid_with_another_header_is_not_glued_on():
     same = Grid(page=21, top=0, bottom=1, left=50, right=700, rows=[["201", "一般公共服务支出", "1.00", "1.00", ""]])
     _attach(found, same)
     assert found.grids[-1] is same  # a continuation of data rows still attaches
+
+
+def test_empty_table_statement_in_its_narrative_section(seed_text):
+    """A table printed empty whose own section says it is published empty ("已公开空表") is declared empty; a
+    sentence about the money only ("本年度无此项收支") is not a statement about the table."""
+    from juesuan.engine import audit
+
+    def outcome(text):
+        result = audit(read_text(text), ["C.empty_table_statement"])
+        return result.outcomes[0].status.value
+
+    removed = seed_text.replace("说明：本表无数据\n\n国有资本经营", "\n国有资本经营", 1)
+    assert removed != seed_text and outcome(removed) == "fail"
+    said = removed.replace("七、政府性基金预算财政拨款收支决算情况说明\n\n本年度无此项收支。",
+                           "七、政府性基金预算财政拨款收支决算情况说明\n\n本年度无此项收支，已公开空表。", 1)
+    assert said != removed and outcome(said) == "pass"
+    assert read_text(said).tables["07"].empty_statement

@@ -111,6 +111,7 @@ def assemble_document(
             m = _LEADING_YEAR.match(compact(paragraph.text))
             if m:
                 year_mentions.append((int(m.group(1)), _quote(paragraph.location, paragraph.text)))
+    _statements_from_narrative(tables, sections)
     # The annex (绩效自评表) states its evaluation year. Its 实施单位 are not compared with the cover: in a
     # 部门汇总 they are the subordinate units, named there by design.
     for line in annex_lines:
@@ -187,6 +188,30 @@ def _toc_units(toc, lines: list[Line]) -> list[tuple[str, Location]]:
         if m and _is_unit_name(m.group(1)) and m.group(1) not in [n for n, _ in out]:
             out.append((m.group(1), Location(row="目录", page=where.page, line=where.line, quote=entry)))
     return out
+
+
+# Only a sentence that says the table itself is published empty ("…已公开空表"): "本年度无此项收支" speaks of
+# the money, not of the table, and does not replace the table's own 本表无数据.
+_ABSENCE = re.compile(r"[^。；;]*(?:无|没有|未发生|不涉及)[^。；;]*空表[^。；;]*")
+
+
+def _statements_from_narrative(tables: dict[str, Table], sections: list[Section]) -> None:
+    """An empty table whose own narrative section says it is published empty ("本部门无国有资本经营预算
+    财政拨款收支，已公开空表") carries that sentence as its empty-table statement."""
+    for table in tables.values():
+        if not table.readable or table.has_money or table.empty_statement:
+            continue
+        for section in sections:
+            if section.table_id != table.id:
+                continue
+            for paragraph in section.paragraphs:
+                m = _ABSENCE.search(compact(paragraph.text))
+                if m:
+                    table.empty_statement = m.group(0)
+                    table.notes.append(f"无数据的说明见情况说明：{m.group(0)}")
+                    break
+            if table.empty_statement:
+                break
 
 
 def _quote(location: Location, text: str) -> Location:

@@ -47,7 +47,8 @@ def tables_readable(check: Check) -> None:
 @rule("C.empty_table_statement", "无数据的表须注明“本表无数据”之类的说明", BASIS_7, "completeness")
 def empty_tables_say_so(check: Check) -> None:
     for table in check.doc.tables.values():
-        if not table.readable or table.has_money:
+        # printed zeros (0.00) state the figures; only a table that prints none needs a statement
+        if not table.readable or table.has_money or table.has_data:
             continue
         check.counted()
         if not table.declared_empty:

@@ -166,7 +166,7 @@ def empty_fund_tables_declared(check: Check) -> None:
         if target.has_money:
             check.report(Severity.ERROR, f"04表没有{table_id == '07' and '政府性基金' or '国有资本经营'}资金，{table_label(table_id)}却列有金额",
                          _loc(target, None, None), "空表", "有金额")
-        elif not target.declared_empty:
+        elif not target.declared_empty and not target.has_data:  # printed zeros state the figures
             check.report(Severity.WARNING, f"{table_label(table_id)}为空，但没有“本表无数据”之类的说明", _loc(target, None, None),
                          "空表并加说明", "空表无说明")
 
