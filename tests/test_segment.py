@@ -23,6 +23,9 @@ def lines(*texts: str, page: int | None = None) -> list[Line]:
     (("西安市卫生健康委员会(汇总)", "2022年度部门决算", "保密审查情况:已审查"), "西安市卫生健康委员会(汇总)", 2022, "final"),
     (("2026年深圳市规划和自然资源局大鹏", "管理局部门预算"), "深圳市规划和自然资源局大鹏管理局", 2026, "budget"),
     (("西南大学2023年度部门决算", "2024年8月"), "西南大学", 2023, "final"),
+    (("保密审查情况:已审查", "上海市XX局", "2024年度部门决算"), "上海市XX局", 2024, "final"),
+    (("附件2", "上海市XX局", "2024年度部门决算"), "上海市XX局", 2024, "final"),
+    (("2026年度部门预算",), None, 2026, "budget"),  # no name on the cover: still a budget
 ])
 def test_cover_in_any_order_and_wrapped(cover, unit, year, kind):
     identity = read_cover(lines(*cover, "目录", "第一部分 概况")).identity

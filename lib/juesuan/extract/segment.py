@@ -34,12 +34,16 @@ _UNIT_FIRST = re.compile(rf"^(.{{2,40}}?)({YEAR})\s*年度?\D{{0,4}}?(部门|单
 _PART_PREFIX = re.compile(rf"^第[{ORDINAL_CHARS}]+部分")
 
 
+_GENERIC = ("部门", "单位", "本部门", "本单位", "区级", "市级", "省级", "县级", "年度", "我单位", "我部门")
+
+
 def _clean_unit(name: str) -> str | None:
     name = _PART_PREFIX.sub("", compact(name))
     name = re.sub(r"^(附件\d*[:：]?)", "", name)
     name = name.strip(":：,，、")
-    # a date or a year ("2024年8月") is not a name
-    if len(name) < 2 or re.search(rf"{YEAR}\s*年", name) or re.fullmatch(r"[\d\W_]+", name):
+    # a date or a year ("2024年8月") is not a name, nor a word such as 部门, nor a sentence or a label: value
+    if len(name) < 3 or name in _GENERIC or name.startswith(("本", "我")) or re.search(rf"{YEAR}\s*年", name) \
+            or re.fullmatch(r"[\d\W_]+", name) or re.search(r"[:：，。；;]", name):
         return None
     return name
 
@@ -71,12 +75,21 @@ class Cover:
 def read_cover(lines: list[Line]) -> Cover:
     """Unit name, year, scope and 决算/预算 from the cover title, whichever order and however wrapped."""
     cover = _cover_lines(lines)
+    # from the top, up to three lines joined: a name wrapped over lines joins its title (a heading above
+    # it carries punctuation or a label and is refused as a name)
+    fallback: Cover | None = None
     for i in range(len(cover)):
         for width in (1, 2, 3):
             if i + width > len(cover):
                 break
             joined = "".join(ln.compact for ln in cover[i:i + width])
             m = _YEAR_FIRST.match(joined)
+            if m and _clean_unit(m.group(2)) is None:
+                # "2024年度部门决算" alone: the year and the kind, the name elsewhere (kept if nothing better)
+                fallback = fallback or Cover(Identity(None, int(m.group(1)), m.group(3) or _scope(m.group(2)),
+                                                      "budget" if m.group(4) == "预算" else "final", cover[i].location),
+                                             m.group(0))
+                m = None
             if m:
                 unit, year, scope, kind = _clean_unit(m.group(2)), int(m.group(1)), m.group(3), m.group(4)
             else:
@@ -88,7 +101,15 @@ def read_cover(lines: list[Line]) -> Cover:
                     continue
             identity = Identity(unit, year, scope, "budget" if kind == "预算" else "final", cover[i].location)
             return Cover(identity, m.group(0))
+    if fallback is not None:
+        if fallback.identity.unit_name is None:
+            fallback.identity.unit_name = _fallback_identity(lines).unit_name
+        return fallback
     return Cover(_fallback_identity(lines), None)
+
+
+def _scope(word: str) -> str | None:
+    return word if word in ("部门", "单位") else None
 
 
 def _fallback_identity(lines: list[Line]) -> Identity:
