@@ -29,6 +29,11 @@ _LEADING_NOISE = re.compile(
 )
 
 
+# 下降(增长) / 增加(减少): the template's alternative left in; the word outside the brackets is the claim's
+_ALTERNATIVE = re.compile(r"\((?:增加|减少|增长|下降|上升|降低|大于|小于)\)")
+_TRAILING_VERSUS = re.compile(r"(?:与|较|比|同比)(?:上年|上年度|上一年度?|去年|(?:19|20)\d{2}年度?)(?:决算数?|同期)?(?:相比|比较)?$")
+
+
 def clean_subject(text: str) -> tuple[str, str | None]:
     """The subject named just before a figure, without ordinals, years and connectives; plus 类/款/项."""
     t = compact(text)
@@ -50,7 +55,9 @@ def clean_subject(text: str) -> tuple[str, str | None]:
         previous = t
         t = _LEADING_NOISE.sub("", t, count=1)
         t = re.sub(r"^" + VERSUS.pattern, "", t)  # 与上年相比 / 较2021年决算数 / 比2023年度: not a subject
+    t = _TRAILING_VERSUS.sub("", t)  # 三公经费支出决算数比2023年度 (减少…)
     t = re.sub(r"(的|为|是|共|约|达|均|均为)$", "", t)
+    t = re.sub(r"(?<=支出)(决算数|决算|数)$", "", t)
     return t, level
 
 
@@ -148,7 +155,7 @@ class SectionReader:
             previous_end = m.end()
             unit = m.group("unit")
             fig = Figure(parse_decimal(m.group("num")), m.group("num"), unit)
-            segment = re.split(r"[,，;；:：]", before)[-1]
+            segment = re.split(r"[,，;；:：]", _ALTERNATIVE.sub("", before))[-1]
             after = s[m.end():m.end() + 14]
             if unit == "%":
                 word = next((w for w in PERCENT_CHANGE_WORDS if w in segment), None)
@@ -259,6 +266,10 @@ class SectionReader:
 
     def _yoy(self, subject: str, figs: dict[str, Figure], sentence: _Sentence, last_amount: Claim | None,
              direction: Direction | None, word: str, versus: str, conflict: bool = False) -> None:
+        if "change" not in figs and any(c.kind is ClaimKind.YOY and sentence.index - 2 <= c.sentence < sentence.index
+                                        and c.figures.get("percent") is not None
+                                        and c.figures["percent"].value == figs["percent"].value for c in self.claims):
+            return  # 因此增长0%: the rate of the sentence before, said again
         current = self._current_for(subject, last_amount)
         if current is not None and current[1] is not None:
             figs["current"] = current[1]
@@ -271,7 +282,13 @@ class SectionReader:
         """The current-year figure a change refers to: named in the sentence, or the paragraph's subject."""
         if subject:
             name = canonical_subject(subject)
-            return name, self.known.get(name)
+            if name in self.known:
+                return name, self.known[name]
+            # 财政拨款支出 after 一般公共预算财政拨款支出 was stated: the longer name said in this section
+            longer = [k for k in self.known if len(name) >= 4 and k.endswith(name)]
+            if len(longer) == 1:
+                return longer[0], self.known[longer[0]]
+            return name, None
         if last_amount is not None:
             return last_amount.subject, last_amount.figures["amount"]
         if self.paragraph_subject is not None:
@@ -332,6 +349,8 @@ def _count_subject(context: str, unit: str, money_subject: str = "") -> str:
         for name, aliases in _VEHICLE_KINDS:
             if any(compact(a) in own for a in aliases):
                 return f"车辆·{name}"
+    if "来访" in c or "外宾" in c or "来宾" in c:
+        return f"外宾接待{unit}"
     if unit != "人次" and ("团组" in c or (unit == "个" and "出国" in c)):
         return "出国团组"
     if unit == "人次" and ("团组" in c or "出国" in c):

@@ -31,7 +31,8 @@ _NARRATIVE_RESIDUE = (
                             r"\((?:说明|注明|填写)[^()]{0,30}\)")),
 )
 _REPEATED_PUNCTUATION = re.compile(r"(。{2,}|,{2,}|，{2,}|;{2,}|；{2,}|、{2,}|:{2,})")
-_DOUBLED_WORDS = re.compile(r"(的的|了了|和和|为为|是是|及及|与与|在在|万元万元|支出支出|收入收入|决算决算|预算预算)")
+_BARE_RATE = re.compile(r"(?:增长|下降|上升|降低|完成(?:年初)?预算的|占比?)\d+\.\d+(?![\d.%])(?![万元亿个辆人台套项批次])")
+_DOUBLED_WORDS = re.compile(r"(的的|了了|和和|及及|与与|在在|万元万元|支出支出|收入收入|决算决算|预算预算)")
 
 
 def _toc_end(lines: list[str]) -> int:
@@ -133,13 +134,14 @@ def narrative_years(check: Check) -> None:
                                      _loc(section, paragraph, sentence), str(year), m.group(1), None)
 
 
-@rule("N.text_anomaly", "文字差错：重复标点（。。）、重复字词（的的）", BASIS_7, "narrative")
+@rule("N.text_anomaly", "文字差错：重复标点（。。）、重复字词（的的）、百分率漏写%", BASIS_7, "narrative")
 def text_anomalies(check: Check) -> None:
     if not check.doc.sections:
         raise NotApplicable("没有情况说明")
     for section, paragraph, text in _paragraphs(check):
         check.counted()
-        for kind, pattern in (("重复标点", _REPEATED_PUNCTUATION), ("重复字词", _DOUBLED_WORDS)):
+        for kind, pattern in (("重复标点", _REPEATED_PUNCTUATION), ("重复字词", _DOUBLED_WORDS),
+                              ("百分率缺少%", _BARE_RATE)):
             for m in pattern.finditer(text):
                 check.report(Severity.WARNING, f"{kind}“{m.group(0)}”", _loc(section, paragraph, _around(text, m)),
                              "无重复", m.group(0), None)

@@ -27,6 +27,11 @@ def denominator_of(check: Check, claim: Claim) -> tuple[Amount, Claim | None] | 
         if claim.parts:
             lead = claim.parts[0]
             return lead.figures["amount"].amount(), lead
+        # no list: the section's lead amount (its first), when it can contain this one
+        lead = next((c for c in claims if c.kind is ClaimKind.AMOUNT and c.section == claim.section), None)
+        if (lead is not None and lead.sentence < claim.sentence and "amount" in claim.figures
+                and lead.figures["amount"].value >= claim.figures["amount"].value):
+            return lead.figures["amount"].amount(), lead
         return None
     names = _names(claim.denominator)
     before = [c for c in claims if c.kind is ClaimKind.AMOUNT and c.section == claim.section
@@ -35,7 +40,7 @@ def denominator_of(check: Check, claim: Claim) -> tuple[Amount, Claim | None] | 
         for other in reversed(before):
             if other.subject == name or (len(name) >= 3 and other.subject.endswith(name)):
                 return other.figures["amount"].amount(), other
-    for table_id in (claim.table_id, "01", "03"):
+    for table_id in (claim.table_id, "01", "03", "05"):
         for name in names:
             target = resolve(check.doc, table_id, name)
             if target is not None:
@@ -57,6 +62,10 @@ def share_arithmetic(check: Check) -> None:
         part = claim.figures["amount"].amount()
         pct = claim.figures["percent"]
         checked(check, claim)
+        if denominator.value == 0 and part.value == 0:
+            check.counted()  # 0 of 0 written as 0% (or 100%): nothing to hold against it
+            check.log(f"{claim.subject}占比", "0/0", f"{pct.text}%", "", "", "相符", where(claim, "占比"))
+            continue
         if claim.group is None:
             claim.group = f"lead:{id(lead)}" if lead is not None else f"{claim.section}:{claim.denominator}"
         check.percent(Interval.of(part), Interval.of(denominator), pct.value, pct.half_step,
