@@ -196,6 +196,9 @@ class SectionReader:
                     versus = "预算" if VERSUS_BUDGET.search(segment) else "上年"
                     pending_change = (subject, fig, CHANGE_WORDS.get(word), word, versus)
                     continue
+                if re.search(r"(大于|小于|超过|低于|高于|超出|节约|少于|多于)(年初|全年|调整后?)?预算数?$", segment):
+                    budget.setdefault("difference", fig)  # 决算数大于预算数N万元: the gap, not a budget
+                    continue
                 bm = BUDGET_BEFORE_FIGURE.search(segment)
                 if bm and not FINAL_BEFORE_FIGURE.search(segment):
                     name = _budget_name(bm.group(1)) or "budget_plain"
@@ -246,7 +249,7 @@ class SectionReader:
             elif LIST_MARKER.match(after) and unit == "辆":
                 self.count_lists.append(c)
                 c.marker = LIST_MARKER.match(after).group(1)
-        if budget.keys() - {"final", "rate"}:
+        if budget.keys() - {"final", "rate", "difference"}:
             subject = budget_subject or (self.paragraph_subject[0] if self.paragraph_subject else "")
             figs = dict(budget)
             figs["budget"] = next(budget[k] for k in ("budget_initial", "budget_plain", "budget_full", "budget_adjusted")

@@ -21,7 +21,7 @@ CHANGE_WORDS = {"增加": Direction.UP, "减少": Direction.DOWN, "增长": Dire
 AMOUNT_CHANGE_WORDS = ("增加", "减少", "上升", "降低")
 PERCENT_CHANGE_WORDS = ("增长", "下降", "上升", "降低", "增加", "减少")
 # what a change is measured against, stripped from the subject
-VERSUS = re.compile(r"(?:与|较|比|同比)?(?:上年|上年度|上一年度?|去年|(?:19|20)\d{2}年度?|同期|年初预算数?|预算数?)"
+VERSUS = re.compile(r"(?:与|较|比|同比)?(?:上一年度|上一年|上年度|上年|去年|(?:19|20)\d{2}年度|(?:19|20)\d{2}年|同期|年初预算数|年初预算|预算数|预算)"
                     r"(?:决算数?|决算|同期)?(?:相比|比较|相较)?(?:[,，])?")
 VERSUS_BUDGET = re.compile(r"(?:与|较|比)(?:年初|全年|调整)?预算数?")
 
@@ -49,7 +49,7 @@ LIST_MARKER = re.compile(r"^[,，]?(其中|主要用于以下方面|主要用于
 EXHAUSTIVE_MARKERS = ("分别为", "分别是", "由")
 # part sets that make a whole on their own (knowledge as data): a list naming all of them is complete
 EXHAUSTIVE_SETS = (("基本支出", "项目支出"), ("人员经费", "公用经费"), ("货物", "工程", "服务"),
-                   ("本年收入", "年初结转和结余"), ("本年支出", "年末结转和结余"))
+                   ("收入合计", "年初结转和结余"), ("支出合计", "年末结转和结余"))
 
 # denominators as written -> the subject they stand for
 DENOMINATOR_SYNONYMS = {

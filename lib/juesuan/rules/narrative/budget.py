@@ -108,6 +108,11 @@ def budget_direction_words(check: Check) -> None:
                 check.report(Severity.ERROR, f"{claim.subject}：决算{format_wan(final.value)}万元{relation}{name}"
                              f"{format_wan(budget.value)}万元，文中却说“{claim.direction_word}”",
                              where(claim), relation, claim.direction_word, format_wan(diff))
+        if "difference" in figs:
+            gap = figs["difference"].amount()
+            checked(check, claim)
+            check.compare(abs(diff), gap.value, slack + gap.half_step, what=f"{claim.subject}决算与{name}之差",
+                          location=where(claim))
         if "rate" in figs and budget.value != 0 and rate_budget(claim) == found:
             rate = figs["rate"]
             wrong = (rate.value - rate.half_step > 100 and diff < -slack) or (rate.value + rate.half_step < 100 and diff > slack)
