@@ -6,6 +6,7 @@ Run: .venv/bin/python benchmarks/bench_claims.py [PDF ...]   (default: the å†³ç®
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from juesuan.engine import audit
 from juesuan.extract import read_document
 
 ROOT = Path(__file__).resolve().parents[1]
-REALDOCS = ROOT.parent / "shared" / "realdocs"
+REALDOCS = Path(os.environ.get("JUESUAN_REALDOCS") or ROOT.parent / "shared" / "realdocs")
 FINAL_ACCOUNTS = ("putuo-finance-bureau-2024", "putuo-planning-resources-2024", "guangdong-foshan-rail-transit-final-2019",
                   "shaanxi-xian-health-commission-final-2022", "chongqing-swu-univ-final-2023")
 TARGET = 0.10

@@ -47,10 +47,18 @@ def _toc_end(lines: list[str]) -> int:
     return end
 
 
+# the grid of a 绩效自评表 read as text: its cells run together (指标值 | 完成值 side by side make "的的")
+_GRID_TEXT = re.compile(r"一级指标|二级指标|三级指标|年度指标值|实际完成值|满意度指标|产出指标|效益指标|成本指标|分值|得分")
+
+
 def _paragraphs(check: Check):
+    """The prose paragraphs of the narrative (not a table's cells read as text), normalised."""
     for section in check.doc.sections:
         for paragraph in section.paragraphs:
-            yield section, paragraph, narrative_text(paragraph.text)
+            text = narrative_text(paragraph.text)
+            if _GRID_TEXT.search(text):
+                continue
+            yield section, paragraph, text
 
 
 def _loc(section, paragraph, quote: str) -> Location:
@@ -67,6 +75,7 @@ def _around(text: str, m: re.Match, width: int = 24) -> str:
 def no_template_residue(check: Check) -> None:
     toc_end = _toc_end(check.doc.lines)
     check.counted()
+    check.log("全文逐行查找模板残留", "无残留", f"{len(check.doc.lines)}行", "", "", "已查", Location())
     for number, line in enumerate(check.doc.lines, start=1):
         if number <= toc_end:
             continue
@@ -88,6 +97,7 @@ def one_year_throughout(check: Check) -> None:
         raise CouldNotCheck("封面未写明年度")
     for mentioned, location in check.doc.year_mentions:
         check.counted()
+        check.log("年度", str(year), str(mentioned), "", "", "相符" if mentioned == year else "不符", location)
         if mentioned != year:
             check.report(Severity.ERROR, f"年度不一致：此处为{mentioned}年，文件为{year}年度", location, str(year),
                          str(mentioned), None)
@@ -110,7 +120,7 @@ def narrative_years(check: Check) -> None:
         heading = narrative_text(section.heading)
         m = _OPENING_YEAR.match(heading)
         if m:
-            check.counted()
+            _count_year(check, "标题年度", year, m.group(1), section.location)
             if int(m.group(1)) != year:
                 check.report(Severity.ERROR, f"标题年度为{m.group(1)}年，文件为{year}年度",
                              Location(table=section.table_id, row=section.heading, page=section.location.page,
@@ -120,7 +130,7 @@ def narrative_years(check: Check) -> None:
             sentences = re.findall(r"[^。;!?]+[。;!?]?", text)
             for index, sentence in enumerate(sentences):
                 for m in _COMPARED_YEAR.finditer(sentence):
-                    check.counted()
+                    _count_year(check, "比较年度", year - 1, m.group(1), _loc(section, paragraph, sentence))
                     if int(m.group(1)) != year - 1:
                         check.report(Severity.ERROR, f"比较年度为{m.group(1)}年，{year}年度文件应与{year - 1}年比较",
                                      _loc(section, paragraph, sentence), str(year - 1), m.group(1), None)
@@ -128,10 +138,15 @@ def narrative_years(check: Check) -> None:
                     continue  # a paragraph's opening year is C.year's
                 m = _OPENING_YEAR.match(sentence)
                 if m:
-                    check.counted()
+                    _count_year(check, "句首年度", year, m.group(1), _loc(section, paragraph, sentence))
                     if int(m.group(1)) != year:
                         check.report(Severity.ERROR, f"句首年度为{m.group(1)}年，文件为{year}年度",
                                      _loc(section, paragraph, sentence), str(year), m.group(1), None)
+
+
+def _count_year(check: Check, what: str, expected: int, found: str, location: Location) -> None:
+    check.counted()
+    check.log(what, str(expected), found, "", "", "相符" if int(found) == expected else "不符", location)
 
 
 @rule("N.text_anomaly", "文字差错：重复标点（。。）、重复字词（的的）、百分率漏写%", BASIS_7, "narrative")
@@ -140,6 +155,7 @@ def text_anomalies(check: Check) -> None:
         raise NotApplicable("没有情况说明")
     for section, paragraph, text in _paragraphs(check):
         check.counted()
+        check.log("重复标点、重复字词、漏写%", "无", f"{len(text)}字", "", "", "已查", _loc(section, paragraph, text))
         for kind, pattern in (("重复标点", _REPEATED_PUNCTUATION), ("重复字词", _DOUBLED_WORDS),
                               ("百分率缺少%", _BARE_RATE)):
             for m in pattern.finditer(text):
