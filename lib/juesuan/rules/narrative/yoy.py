@@ -46,8 +46,7 @@ def year_on_year_arithmetic(check: Check) -> None:
             interval = Interval(Decimal("1e-9"), interval.high)
         pct = claim.figures["percent"]
         check.percent(Interval.of(claim.figures["change"].amount()), interval, pct.value, pct.half_step,
-                      point=(claim.figures["change"].value if claim.figures["change"].unit == "万元" else
-                             claim.figures["change"].amount().value, point),
+                      point=(claim.figures["change"].amount().value, point),
                       what=f"{claim.subject}增减率（{_base_name(claim)}{format_wan(point)}万元）", location=where(claim, "增减率"))
 
 
