@@ -137,7 +137,7 @@ def narrative_years(check: Check) -> None:
                 if index == 0:
                     continue  # a paragraph's opening year is C.year's
                 m = _OPENING_YEAR.match(sentence)
-                if m:
+                if m and m.group(0).endswith("年度"):  # 2023年结转资金… names a year's money, not the report's
                     _count_year(check, "句首年度", year, m.group(1), _loc(section, paragraph, sentence))
                     if int(m.group(1)) != year:
                         check.report(Severity.ERROR, f"句首年度为{m.group(1)}年，文件为{year}年度",

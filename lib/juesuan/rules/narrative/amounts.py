@@ -54,8 +54,14 @@ def narrative_amounts_match_tables(check: Check) -> None:
                       what=f"文中“{claim.subject}{fig.text}{fig.unit}”与{target.label}", location=where(claim))
 
 
-@rule("N.unit", "金额单位：文中金额按表列数应为万元却写成元（或相反）", BASIS_5, "narrative")
+@rule("N.unit", "金额单位：文中金额按表列数（或所在列举的总额）应为万元却写成元（或相反）", BASIS_5, "narrative")
 def amount_units(check: Check) -> None:
+    for lst, part, right in list_unit_slips(claims_of(check, ClaimKind.BREAKDOWN)):
+        fig = part.figures["amount"]
+        tally(check, part, f"“{part.subject}”的单位与{lst.subject}", right, fig.unit, "不符")
+        check.report(Severity.ERROR, f"文中“{part.subject}{fig.text}{fig.unit}”按{right}计，{lst.subject}"
+                     f"{lst.figures['amount'].text}万元才等于所列各项之和，单位应为{right}",
+                     where(part), right, f"{fig.text}{fig.unit}", None)
     for claim in claims_of(check, ClaimKind.AMOUNT):
         target = _resolved(check, claim)
         if target is None:
@@ -69,6 +75,32 @@ def amount_units(check: Check) -> None:
             check.report(Severity.ERROR, f"文中“{claim.subject}{fig.text}{fig.unit}”与{target.label}"
                          f"{format_wan(target.amount.value)}万元相差一万倍，单位应为{right}",
                          where(claim), f"{format_wan(target.amount.value)}万元", f"{fig.text}{fig.unit}", None)
+
+
+def list_unit_slips(claims: list[Claim]) -> list[tuple[Claim, Claim, str]]:
+    """(list, part, the unit it should have) where one part read in the other unit makes the list add up:
+    "其中：基本支出2336.91元" in a 万元 list."""
+    slips = []
+    for lst in claims:
+        if lst.kind is not ClaimKind.BREAKDOWN or len(lst.parts) < 2:
+            continue
+        whole = lst.figures["amount"].amount()
+        parts = [p.figures["amount"].amount() for p in lst.parts]
+        envelope = sum((p.half_step for p in parts), whole.half_step)
+        total = sum((p.value for p in parts), Decimal(0))
+        if abs(total - whole.value) <= envelope:
+            continue
+        for part, amount in zip(lst.parts, parts):
+            unit = part.figures["amount"].unit
+            for factor, right in ((_TEN_THOUSAND, "万元"), (1 / _TEN_THOUSAND, "元")):
+                if unit == right or amount.value == 0:
+                    continue
+                if factor < 1 and amount.value <= whole.value:
+                    continue  # shrinking a part smaller than the whole is just leaving it out: a partial list
+                fixed = total - amount.value + amount.value * factor
+                if abs(fixed - whole.value) <= envelope + amount.half_step * factor:
+                    slips.append((lst, part, right))
+    return slips
 
 
 @rule("N.total_balance", "情况说明所述收入总计＝支出总计", BASIS_5, "narrative")

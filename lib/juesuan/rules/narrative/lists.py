@@ -8,6 +8,7 @@ from juesuan.claims import Claim, ClaimKind
 from juesuan.claims.tokens import EXHAUSTIVE_MARKERS, EXHAUSTIVE_SETS
 from juesuan.core.money import Amount, format_wan
 from juesuan.rules.base import Check, Severity, rule
+from juesuan.rules.narrative.amounts import list_unit_slips
 from juesuan.rules.narrative.common import BASIS_5, checked, claims_of, tally, where
 
 
@@ -22,7 +23,11 @@ def _exhaustive(claim: Claim) -> bool:
 
 @rule("N.breakdown_sum", "所列各项之和＝总额（列全时）；任何时候不超过总额", BASIS_5, "narrative")
 def breakdown_sum(check: Check) -> None:
+    slipped = {id(lst) for lst, _, _ in list_unit_slips(check.context.claims)}
     for claim in claims_of(check, ClaimKind.BREAKDOWN):
+        if id(claim) in slipped:
+            checked(check, claim)
+            continue  # one part in the wrong unit: N.unit reports it
         whole = claim.figures["amount"].amount()
         parts = [p.figures["amount"].amount() for p in claim.parts]
         checked(check, claim, *claim.parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from juesuan.claims import Claim, ClaimKind
@@ -10,6 +11,10 @@ from juesuan.claims.tokens import DENOMINATOR_SYNONYMS
 from juesuan.core.money import Amount, Interval
 from juesuan.rules.base import Check, Severity, rule
 from juesuan.rules.narrative.common import BASIS_5, checked, claims_of, skipped, where
+
+
+# a prefix that makes a different total: 财政拨款支出合计 is not 支出合计
+_QUALIFIED = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本|基本|项目|三公")
 
 
 def _names(denominator: str) -> list[str]:
@@ -38,7 +43,8 @@ def denominator_of(check: Check, claim: Claim) -> tuple[Amount, Claim | None] | 
               and c.sentence <= claim.sentence]
     for name in names:
         for other in reversed(before):
-            if other.subject == name or (len(name) >= 3 and other.subject.endswith(name)):
+            if other.subject == name or (len(name) >= 3 and other.subject.endswith(name)
+                                         and not _QUALIFIED.search(other.subject[:-len(name)])):
                 return other.figures["amount"].amount(), other
     for table_id in (claim.table_id, "01", "03", "05"):
         for name in names:
