@@ -64,3 +64,20 @@ def test_breakdown_lists_every_part(claims):
 
 def test_threshold_is_not_an_amount(claims):
     assert not [c for c in claims if c.kind == "amount" and c.figures["amount"].value == 100]
+
+
+def test_kinds_and_directions_read_as_their_old_strings_and_have_chinese_labels():
+    from juesuan.claims import ClaimKind, Direction
+
+    assert ClaimKind.SHARE == "share" and f"{ClaimKind.BUDGET}" == "budget" and str(Direction.UP) == "up"
+    assert ClaimKind("yoy") is ClaimKind.YOY
+    assert all(k.label and not k.label.isascii() for k in ClaimKind)
+    assert all(d.label and not d.label.isascii() for d in Direction)
+
+
+def test_a_budget_word_in_the_next_sentence_is_the_claims(claims):
+    from juesuan.claims import Direction
+
+    # the seed states no 大于/小于: no budget claim may carry one it did not read
+    assert all(c.direction is None for c in claims if c.kind == "budget")
+    assert Direction.BELOW.label == "决算小于预算"

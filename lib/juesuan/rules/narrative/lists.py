@@ -7,7 +7,7 @@ from decimal import Decimal
 from juesuan.claims import Claim, ClaimKind
 from juesuan.claims.tokens import EXHAUSTIVE_MARKERS, EXHAUSTIVE_SETS
 from juesuan.core.money import Amount, format_wan
-from juesuan.rules.base import Check, Severity, rule
+from juesuan.rules.base import Check, rule
 from juesuan.rules.narrative.amounts import list_unit_slips
 from juesuan.rules.narrative.common import BASIS_5, checked, claims_of, tally, where
 
