@@ -20,7 +20,7 @@ _QUALIFIED = re.compile(r"财政拨款|一般公共预算|政府性基金|国有
 def _names(denominator: str) -> list[str]:
     """The subjects a written denominator may stand for: 总支出 -> 支出总计, 本年支出合计 -> 支出合计 …"""
     d = denominator.removeprefix("本部门").removeprefix("本单位")
-    names = [d, DENOMINATOR_SYNONYMS.get(d, d)]
+    names = [d, DENOMINATOR_SYNONYMS.get(d, d), d.replace("合同", "")]  # 政府采购支出合同总额 = 政府采购支出总额
     return [n for i, n in enumerate(names) if n and n not in names[:i]]
 
 
