@@ -1,5 +1,6 @@
 """The narrative claims ledger per real document: sentences, claims extracted, checked, skipped (with
-the reasons). Target (issue #10): skipped under 10% of the claims on every real 决算 PDF.
+the reasons), uncheckable (the document holds nothing to compare them with), not compared (no rule
+applies). Target (issue #10): skipped under 10% of the claims on every real 决算 PDF.
 
 Run: .venv/bin/python benchmarks/bench_claims.py [PDF ...]   (default: the 决算 in ../shared/realdocs and the seed)
 """
@@ -34,9 +35,10 @@ def line(name: str, doc) -> tuple[str, float]:
     ledger = claims_summary(result.claims)
     share = ledger["skipped"] / ledger["extracted"] if ledger["extracted"] else 0.0
     reasons = "；".join(f"{r}×{n}" for r, n in ledger["skipped_reasons"].items()) or "—"
+    why_not = "；".join(f"{r}×{n}" for r, n in ledger["uncheckable_reasons"].items()) or "—"
     text = (f"{name}: sentences {sentences(doc)}, claims {ledger['extracted']}, checked {ledger['checked']}, "
-            f"skipped {ledger['skipped']} ({share:.1%}), not compared {ledger['not_compared']}; "
-            f"skipped because: {reasons}")
+            f"skipped {ledger['skipped']} ({share:.1%}), uncheckable {ledger['uncheckable']}, "
+            f"not compared {ledger['not_compared']}; skipped because: {reasons}; uncheckable because: {why_not}")
     return text, share
 
 

@@ -170,9 +170,10 @@ class SectionReader:
                         figs["amount"] = base.figures["amount"]
                     share = self._claim(ClaimKind.SHARE, base.subject if base else "", figs, sentence,
                                         denominator=denom, level=base.level if base else None)
-                    if denom is None and self.lists:
-                        share.parts = [self._list_lead(self.lists[-1])]
-                        share.group = f"list:{id(self.lists[-1])}"
+                    if self.lists:
+                        share.parts = [self._list_lead(self.lists[-1])]  # the list it sits in
+                        if denom is None:
+                            share.group = f"list:{id(self.lists[-1])}"
                 elif COMPLETION.search(segment) or (completion_pending and segment in ("的", "")):
                     if "rate" not in budget:
                         budget["rate"] = fig  # the total's rate; the items' rates follow it

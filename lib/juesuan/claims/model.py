@@ -93,6 +93,8 @@ class Claim:
     # the ledger: which rules compared the claim, and why others could not
     checked: set[str] = field(default_factory=set)
     skipped: dict[str, str] = field(default_factory=dict)
+    # the document itself gives nothing to check the claim against (a rate with no prior-year figure)
+    uncheckable: str | None = None
 
     def mark_checked(self, rule: str) -> None:
         self.checked.add(rule)

@@ -58,3 +58,5 @@ DENOMINATOR_SYNONYMS = {
     "本年支出合计": "支出合计", "本年收入合计": "收入合计", "财政拨款支出总额": "财政拨款支出",
     "项目支出总额": "项目支出", "一般公共预算项目支出总额": "项目支出", "基本支出总额": "基本支出",
 }
+# denominators that name no particular total: inside a list they mean the list's whole
+GENERIC_DENOMINATORS = ("总支出", "总收入", "支出总额", "收入总额", "总额", "合计", "总计", "全部支出", "全部收入")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from juesuan.claims import Claim, ClaimKind, Direction
 from juesuan.core.money import Interval, format_wan
 from juesuan.rules.base import Check, NotApplicable, Severity, rule
-from juesuan.rules.narrative.common import BASIS_5, checked, claims_of, skipped, tally, where
+from juesuan.rules.narrative.common import BASIS_5, checked, claims_of, skipped, tally, uncheckable, where
 
 _NAMES = {"budget_initial": "年初预算", "budget_full": "全年预算", "budget_adjusted": "调整预算", "budget_plain": "预算"}
 
@@ -120,8 +120,8 @@ def budget_direction_words(check: Check) -> None:
             if wrong:
                 check.report(Severity.ERROR, f"{claim.subject}：完成率{rate.text}%与决算、{name}的大小关系矛盾",
                              where(claim, "完成率"), "大于100%" if diff > 0 else "小于100%", f"{rate.text}%", None)
-        if word is None and "rate" not in figs:
-            skipped(check, claim, "没有预决算比较用词")
+        if word is None and "rate" not in figs and "difference" not in figs:
+            uncheckable(check, claim, "只列预算数和决算数，没有比较用词或完成率可核")
 
 
 @rule("N.budget_sum", "各类支出年初预算之和＝年初预算总额", BASIS_5, "narrative")

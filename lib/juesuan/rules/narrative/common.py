@@ -34,6 +34,12 @@ def skipped(check: Check, claim: Claim, reason: str) -> None:
     check.skip(f"“{claim.quote[:60]}”：{reason}")
 
 
+def uncheckable(check: Check, claim: Claim, reason: str) -> None:
+    """The document gives nothing to compare the claim with: counted apart, never a finding."""
+    claim.uncheckable = reason
+    check.skip(f"“{claim.quote[:60]}”：{reason}")
+
+
 def tally(check: Check, claim: Claim, what: str, expected: str, actual: str, verdict: str) -> None:
     """One comparison made without a numeric envelope (a word against figures, a count against money):
     counted with its evidence, so that no rule passes without having compared something."""

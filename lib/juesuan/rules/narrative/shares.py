@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from juesuan.claims import Claim, ClaimKind
 from juesuan.claims.resolve import resolve
-from juesuan.claims.tokens import DENOMINATOR_SYNONYMS
+from juesuan.claims.tokens import DENOMINATOR_SYNONYMS, GENERIC_DENOMINATORS
 from juesuan.core.money import Amount, Interval
 from juesuan.rules.base import Check, Severity, rule
 from juesuan.rules.narrative.common import BASIS_5, checked, claims_of, skipped, where
@@ -46,6 +46,9 @@ def denominator_of(check: Check, claim: Claim) -> tuple[Amount, Claim | None] | 
             if other.subject == name or (len(name) >= 3 and other.subject.endswith(name)
                                          and not _QUALIFIED.search(other.subject[:-len(name)])):
                 return other.figures["amount"].amount(), other
+    if claim.parts and claim.denominator in GENERIC_DENOMINATORS:
+        lead = claim.parts[0]  # 财政拨款支出总计X，其中基本支出Y，占总支出的Z%: the list's whole
+        return lead.figures["amount"].amount(), lead
     for table_id in (claim.table_id, "01", "03", "05"):
         for name in names:
             target = resolve(check.doc, table_id, name)

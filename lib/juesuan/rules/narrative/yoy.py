@@ -7,7 +7,7 @@ from decimal import Decimal
 from juesuan.claims import Claim, ClaimKind, Direction
 from juesuan.core.money import Interval, format_wan
 from juesuan.rules.base import Check, NotApplicable, Severity, rule
-from juesuan.rules.narrative.common import BASIS_5, checked, claims_of, current_of, skipped, tally, where
+from juesuan.rules.narrative.common import BASIS_5, checked, claims_of, current_of, skipped, tally, uncheckable, where
 
 
 def _prior(check: Check, claim: Claim) -> tuple[Interval, Decimal] | None:
@@ -30,7 +30,7 @@ def year_on_year_arithmetic(check: Check) -> None:
         if "percent" not in claim.figures:
             continue
         if "change" not in claim.figures:
-            skipped(check, claim, "只有增减率，没有增减额和上年数")
+            uncheckable(check, claim, "只有增减率，文件未列增减额和上年数")
             continue
         if claim.direction not in (Direction.UP, Direction.DOWN, Direction.SAME):
             continue
