@@ -13,7 +13,7 @@ from pathlib import Path
 
 from juesuan.claims import claims_summary
 from juesuan.claims.normalize import narrative_text
-from juesuan.claims.tokens import SENTENCE
+from juesuan.claims.tokens import SENTENCE, is_grid_text
 from juesuan.core.exceptions import InputError
 from juesuan.engine import audit
 from juesuan.extract import read_document
@@ -26,8 +26,9 @@ TARGET = 0.10
 
 
 def sentences(doc) -> int:
-    return sum(len([s for s in SENTENCE.findall(narrative_text(p.text)) if s.strip()])
-               for section in doc.sections for p in section.paragraphs)
+    """Sentences of the narrative's prose (a 绩效自评表 grid read as text is not prose)."""
+    texts = [narrative_text(p.text) for section in doc.sections for p in section.paragraphs]
+    return sum(len([s for s in SENTENCE.findall(t) if s.strip()]) for t in texts if not is_grid_text(t))
 
 
 def line(name: str, doc) -> tuple[str, float]:

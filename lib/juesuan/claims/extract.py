@@ -17,7 +17,7 @@ from juesuan.claims.model import Claim, ClaimKind, Direction, Figure
 from juesuan.claims.normalize import narrative_text
 from juesuan.claims.tokens import (AMOUNT_CHANGE_WORDS, BUDGET_BEFORE_FIGURE, BUDGET_COMPARISON, BUDGET_WORDS,
                                    CHANGE_WORDS, COMPLETION, FIGURE, FINAL_BEFORE_FIGURE, LIST_MARKER, MONEY_UNITS,
-                                   PERCENT_CHANGE_WORDS, SENTENCE, VERSUS, VERSUS_BUDGET)
+                                   PERCENT_CHANGE_WORDS, SENTENCE, VERSUS, VERSUS_BUDGET, is_grid_text)
 from juesuan.core.model import Document, Location, Section
 from juesuan.core.money import parse_decimal
 from juesuan.core.normalize import compact
@@ -101,6 +101,8 @@ class SectionReader:
         index = 0
         for paragraph in self.section.paragraphs:
             text = narrative_text(paragraph.text)
+            if is_grid_text(text):
+                continue  # a 绩效自评表's cells read as text, not sentences
             self.paragraph_subject = None
             for raw in SENTENCE.findall(text):
                 if not raw.strip():

@@ -60,3 +60,11 @@ DENOMINATOR_SYNONYMS = {
 }
 # denominators that name no particular total: inside a list they mean the list's whole
 GENERIC_DENOMINATORS = ("总支出", "总收入", "支出总额", "收入总额", "总额", "合计", "总计", "全部支出", "全部收入")
+# the grid of a 绩效自评表 read as text: cells run together ("…服务的" | "的满意度" -> "的的"), figures glue to
+# scores; no claim is read from such a paragraph
+_GRID_WORDS = re.compile(r"一级指标|二级指标|三级指标|年度指标值|实际完成值|满意度指标|产出指标|效益指标|成本指标|分值|得分")
+
+
+def is_grid_text(text: str) -> bool:
+    """Two or more of the grid's column words in one paragraph (prose says 平均得分99.43分 alone)."""
+    return len(set(_GRID_WORDS.findall(text))) >= 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from juesuan.claims.normalize import narrative_text
+from juesuan.claims.tokens import is_grid_text
 from juesuan.core.labels import YEAR
 from juesuan.core.model import Location
 from juesuan.core.normalize import compact
@@ -47,8 +48,6 @@ def _toc_end(lines: list[str]) -> int:
     return end
 
 
-# the grid of a 绩效自评表 read as text: its cells run together (指标值 | 完成值 side by side make "的的")
-_GRID_TEXT = re.compile(r"一级指标|二级指标|三级指标|年度指标值|实际完成值|满意度指标|产出指标|效益指标|成本指标|分值|得分")
 
 
 def _paragraphs(check: Check):
@@ -56,7 +55,7 @@ def _paragraphs(check: Check):
     for section in check.doc.sections:
         for paragraph in section.paragraphs:
             text = narrative_text(paragraph.text)
-            if _GRID_TEXT.search(text):
+            if is_grid_text(text):
                 continue
             yield section, paragraph, text
 
