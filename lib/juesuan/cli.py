@@ -13,7 +13,7 @@ import sys
 
 from juesuan import __version__
 from juesuan.core.exceptions import InputError, JuesuanError
-from juesuan.rules import REGISTRY, Severity
+from juesuan.rules import Severity, registry
 from juesuan.rules.base import SEVERITY_LABELS, Status
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
@@ -137,7 +137,8 @@ def _check(path: str, fmt: str, rules: str | None) -> int:
 
     rule_ids = [r.strip() for r in rules.split(",")] if rules else None
     if rule_ids:
-        unknown = [r for r in rule_ids if r not in REGISTRY]
+        known = registry()
+        unknown = [r for r in rule_ids if r not in known]
         if unknown:
             print(f"juesuan: 未知规则：{', '.join(unknown)}（juesuan rules 列出全部规则）", file=sys.stderr)
             return EXIT_UNREADABLE
@@ -183,14 +184,15 @@ def render_text(result) -> str:
 
 
 def _list_rules(fmt: str) -> int:
+    rules = registry()
     if fmt == "json":
-        rows = [{"rule": r.id, "family": r.family, "statement": r.statement, "basis": r.basis} for r in REGISTRY.values()]
+        rows = [{"rule": r.id, "family": r.family, "statement": r.statement, "basis": r.basis} for r in rules.values()]
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
-    for r in REGISTRY.values():
+    for r in rules.values():
         print(f"{r.id:<28} {r.statement}　[{r.basis}]")
-    print(f"\n共 {len(REGISTRY)} 条规则")
+    print(f"\n共 {len(rules)} 条规则")
     return EXIT_OK
 
 
