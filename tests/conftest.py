@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "yangquan-bigdata-center-2024.txt"
 REALDOCS = ROOT.parent / "shared" / "realdocs"
+
+
+def pytest_configure(config):
+    # JUESUAN_MUTANT=name[,name]: run with planted bugs (tests/mutants.py, tests/test_mutants.py).
+    if os.environ.get("JUESUAN_MUTANT"):
+        import mutants
+
+        mutants.apply(os.environ["JUESUAN_MUTANT"])
 
 
 @pytest.fixture(scope="session")
