@@ -138,3 +138,11 @@ def test_the_installed_kernel_is_the_fresh_environment(installed):
     done = _run([installed / "python", "-c", probe], cwd=installed)
     assert done.returncode == 0, done.stderr
     assert Path(done.stdout.strip()).parent == installed
+
+
+def test_synth_delegates_to_the_developer_tooling_where_installed(tmp_path, capsys):
+    from juesuan.cli import main
+
+    assert main(["synth", "--units", "1", "--out", str(tmp_path / "s"), "--pdf-share", "0"]) == 0
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == ["answer_key.json", "synth-0-0000.txt"]
+    assert "已生成 1 个单位" in capsys.readouterr().out
