@@ -12,14 +12,6 @@ SEED = ROOT / "data" / "yangquan-bigdata-center-2024.txt"
 REALDOCS = ROOT.parent / "shared" / "realdocs"
 
 
-def pytest_configure(config):
-    # JUESUAN_MUTANT=name[,name]: run with planted bugs (tests/mutants.py, tests/test_mutants.py).
-    if os.environ.get("JUESUAN_MUTANT"):
-        import mutants
-
-        mutants.apply(os.environ["JUESUAN_MUTANT"])
-
-
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
@@ -69,3 +61,11 @@ def delete_lines(text: str, first: str, last: str) -> str:
     a = next(i for i, line in enumerate(lines) if line.strip() == first)
     b = next(i for i in range(a, len(lines)) if lines[i].strip() == last)
     return "\n".join(lines[:a] + lines[b + 1:])
+
+
+def pytest_configure(config):
+    # JUESUAN_MUTANT=name[,name]: run with planted bugs (tests/mutants.py, tests/test_mutants.py).
+    if os.environ.get("JUESUAN_MUTANT"):
+        import mutants
+
+        mutants.apply(os.environ["JUESUAN_MUTANT"])
