@@ -15,6 +15,7 @@ from typing import Mapping
 from juesuan.claims import Claim, extract_claims
 from juesuan.core.model import Document
 from juesuan.extract import read_document
+from juesuan.extract.assemble import describe_document
 from juesuan.rules import Finding, Rule, RuleOutcome, Severity, Status, registry
 from juesuan.rules.base import Context
 
@@ -60,6 +61,7 @@ class AuditResult:
             "unit": self.document.unit_name,
             "year": self.document.year,
             "source": self.document.source,
+            "document": describe_document(self.document),
             "findings": [f.to_dict() for f in self.findings],
             "ledger": self.ledger(),
         }
