@@ -20,22 +20,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from juesuan.core.exceptions import JuesuanError
+from juesuan.core.exceptions import AuditRunError, JuesuanError  # noqa: F401 - AuditRunError re-exported
 from juesuan.present.html import write_html
 
 ROOT = Path(__file__).resolve().parents[3]
 NOTEBOOK = ROOT / "notebooks" / "audit_unit.ipynb"
 OUTPUT_FILES = ("audit.ipynb", "audit.html", "report.html", "findings.json", "metrics.json", "workpaper.xlsx")
 MANIFEST = "unit.json"
-
-
-class AuditRunError(JuesuanError):
-    """The notebook failed for a unit; ``reason`` says why in one line, ``unit`` names it."""
-
-    def __init__(self, unit: str, reason: str):
-        super().__init__(f"{unit}: {reason}")
-        self.unit = unit
-        self.reason = reason
 
 
 @dataclass
@@ -57,7 +48,20 @@ def unit_folder_name(source: str | Path) -> str:
     stem = re.sub(r"[\x00-\x1f\x7f/\\:*?\"<>|'`$]", "_", stem)
     stem = re.sub(r"\s+", "_", stem).strip("._ ")
     stem = stem.replace("..", "_")
-    return (stem or "unit")[:120]
+    return _cut_to_bytes(stem or "unit", FOLDER_NAME_BYTES)
+
+
+#: A unit folder name's limit in UTF-8 bytes. File systems allow 255 bytes per name; the batch adds
+#: ``-<8 hex>`` to tell apart two inputs of one name, and the swap adds ``.<name>.old-<pid>-<ns>``.
+FOLDER_NAME_BYTES = 200
+
+
+def _cut_to_bytes(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-8 bytes, never inside a character."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", errors="ignore").rstrip("._ ") or "unit"
 
 
 def find_notebook() -> Path:
