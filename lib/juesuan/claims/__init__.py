@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from juesuan.catalog import STATS_ROWS
 from juesuan.core.model import Document, Location, Section
-from juesuan.core.money import Amount, parse_decimal
+from juesuan.core.money import Amount, NumberFormatError, parse_decimal
 from juesuan.core.normalize import compact
 
 MONEY_UNITS = ("万元", "亿元", "元")
@@ -183,7 +183,10 @@ def _sentence_claims(sentence: str, section: Section, loc: Location,
         before = s[previous_end:m.start()]
         previous_end = m.end()
         unit = m.group("unit")
-        fig = Figure(parse_decimal(m.group("num")), m.group("num"), unit)
+        try:
+            fig = Figure(parse_decimal(m.group("num")), m.group("num"), unit)
+        except NumberFormatError:  # beyond what any disclosure prints (core.money bounds): no figure to check
+            continue
         segment = re.split(r"[,，;；:：]", before)[-1]
         if unit == "%":
             word = next((w for w in _DIRECTION_CHANGE if w in segment), None)

@@ -120,13 +120,24 @@ def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None
 
             record = {**manifest, "unit": unit, "errors": outputs.errors, "warnings": outputs.warnings,
                       "notes": outputs.notes, "seconds": round(outputs.seconds, 3),
-                      "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}
+                      "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                      "outputs": {name: file_sha256(work / name) for name in OUTPUT_FILES}}  # checked by --resume
             (work / MANIFEST).write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
         _swap_in(work, final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return outputs
+
+
+def file_sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _count_findings(outputs: AuditOutputs, folder: Path) -> None:
