@@ -291,7 +291,7 @@ def test_two_concurrent_batches_on_one_out(tmp_path, seed_text):
     assert list(out.glob(".a1.*.partial")), "the first batch never started its unit"
     second = run_cli("batch", str(b), "--out", str(out), "--workers", "1", "--quiet", "--no-summary")
     first_out, first_err = first.communicate(timeout=600)
-    assert first.returncode == 1, first_err.decode()[-1500:]  # the seed's one error; nothing failed
+    assert first.returncode == 1, (first_out.decode()[-1500:], first_err.decode()[-1500:])  # the seed has one error
     assert second.returncode == 2 and "b-empty" in second.stdout  # its empty file failed, nothing else
     for name in ("a1", "a2", "b1"):
         assert all((out / name / f).stat().st_size > 0 for f in OUTPUT_FILES + (MANIFEST,)), name

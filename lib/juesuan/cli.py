@@ -120,13 +120,15 @@ def _batch(args) -> int:
         if problem is None:
             raise
         return _unwritable(problem)
-    ok, skipped, failed = report.count(UnitStatus.OK), report.count(UnitStatus.SKIPPED), report.count(UnitStatus.FAILED)
-    this_run = [r for r in report.results if r.status in (UnitStatus.OK, UnitStatus.SKIPPED)]
-    errors = sum(r.errors for r in this_run)
-    incomplete = sum(1 for r in this_run if r.could_not_check)
+    mine = report.this_run()  # not the units other runs left in --out
+    ok, skipped, failed = (sum(1 for r in mine if r.status == s) for s in (UnitStatus.OK, UnitStatus.SKIPPED,
+                                                                            UnitStatus.FAILED))
+    audited = [r for r in mine if r.status in (UnitStatus.OK, UnitStatus.SKIPPED)]
+    errors = sum(r.errors for r in audited)
+    incomplete = sum(1 for r in audited if r.could_not_check)
     print(f"共 {ok + skipped + failed} 个单位：完成 {ok}，跳过 {skipped}，失败 {failed}；错误级发现 {errors} 条；"
           f"有规则无法检查的单位 {incomplete} 个；用时 {report.seconds:.1f} 秒")
-    for r in report.results:
+    for r in mine:
         if r.status == UnitStatus.FAILED:
             print(f"  失败 {r.unit}：{r.reason}")
     for entry in report.skipped_inputs:

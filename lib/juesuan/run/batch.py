@@ -74,6 +74,7 @@ class UnitResult:
     seconds: float = 0.0
     unit_name: str = ""  # the document's own 单位名称, when read
     year: int | None = None
+    other_run: bool = False  # listed from the output folder, made or recorded by another run
 
 
 @dataclass
@@ -101,6 +102,10 @@ class BatchReport:
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
+
+    def this_run(self) -> list[UnitResult]:
+        """The results of the inputs this run was given (not those listed from other runs)."""
+        return [r for r in self.results if not r.other_run]
 
 
 # --- finding the units ---------------------------------------------------------------------------
@@ -700,6 +705,7 @@ def _from_other_runs(out: Path, report: BatchReport, since: float) -> list[UnitR
         if manifest is None or not outputs_intact(folder, manifest):
             continue
         result = _result_from_folder(folder, manifest, UnitStatus.EARLIER, "此前的运行已完成，不在本次输入中")
+        result.other_run = True
         found.append(result)
         named.add(folder.name)
     try:
@@ -709,7 +715,8 @@ def _from_other_runs(out: Path, report: BatchReport, since: float) -> list[UnitR
                 if entry.get("unit") not in named and entry.get("status") in (UnitStatus.FAILED, UnitStatus.IGNORED):
                     found.append(UnitResult(unit=entry["unit"], source=entry.get("source", ""),
                                             status=UnitStatus(entry["status"]), reason=entry.get("reason", ""),
-                                            code=entry.get("code", ""), seconds=entry.get("seconds", 0.0)))
+                                            code=entry.get("code", ""), seconds=entry.get("seconds", 0.0),
+                                            other_run=True))
                     named.add(entry["unit"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
