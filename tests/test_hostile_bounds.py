@@ -372,6 +372,27 @@ def test_read_only_out_is_one_line_and_exit_2(seed_text):
         shutil.rmtree(work, ignore_errors=True)
 
 
+def test_summary_ignores_partial_folders(tmp_path):
+    from juesuan.present.summary import load_batch
+
+    for name in ("unit", ".unit.abc123.partial", ".unit.old-1-2"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "metrics.json").write_text(json.dumps({"unit": name, "year": 2024, "metrics": {}}),
+                                                     encoding="utf-8")
+    metrics = load_batch(tmp_path)["metrics"]
+    assert list(metrics["单位目录"]) == ["unit"]
+
+
+def test_timeouts_are_named_for_what_they_bound(tmp_path):
+    help_text = run_cli("batch", "--help").stdout
+    assert "--unit-timeout" in help_text and "--cell-timeout" in help_text
+    assert "--cell-timeout" in run_cli("audit", "--help").stdout
+    # --timeout stays as a deprecated alias of --unit-timeout
+    proc = run_cli("batch", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "out"), "--timeout", "5", "--quiet",
+                   "--no-summary")
+    assert proc.returncode == 2 and "unrecognized" not in proc.stderr and "missing" in proc.stdout
+
+
 def test_zz_print_the_figures():
     print("\nhostile bounds:")
     for key, value in FIGURES.items():
