@@ -186,8 +186,11 @@ def test_exit_code_3_when_rules_could_not_run(tmp_path, seed_text):
 # --- folder names ---------------------------------------------------------------------------------
 
 def test_folder_names_are_cut_by_bytes(tmp_path):
-    long_name = "阳泉市" + "大数据管理服务中心" * 9 + ".txt"  # 84 characters, 252 bytes
-    name = unit_folder_name(long_name)
+    long_name = "阳泉市" + "大数据管理服务中心" * 8 + "单位决算公开.txt"  # 81 characters + .txt: 247 bytes, a valid file
+    (tmp_path / long_name).write_text("x", encoding="utf-8")
+    # cut by characters (120), its partial folder was 378 bytes: "File name too long", a traceback
+    assert len(f".{long_name[:120]}.abcdefgh.partial".encode("utf-8")) > 255
+    name = unit_folder_name(tmp_path / long_name)
     assert len(name.encode("utf-8")) <= 200 and name.startswith("阳泉市")
     # with every suffix a run may add, still a valid file name
     for variant in (name, f"{name}-0123abcd", f".{name}-0123abcd.old-{2 ** 22}-{time.time_ns()}",

@@ -192,13 +192,25 @@ def discover_inputs(inputs: list[str]) -> Inputs:
 
 
 def fingerprint(unit: Unit) -> Unit:
+    """The input's sha256 and size. Opened without blocking and only when it is a regular file no
+    larger than any input juesuan reads (a bigger one is refused by the reader, unhashed)."""
+    import stat
+
+    from juesuan.extract import MAX_PDF_BYTES
+
     digest = hashlib.sha256()
     size = 0
     try:
-        with open(unit.source, "rb") as fh:
+        fd = os.open(unit.source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PDF_BYTES:
+                return unit
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
                 size += len(block)
+                if size > MAX_PDF_BYTES:
+                    return unit
     except OSError:
         return unit
     unit.sha256, unit.size = digest.hexdigest(), size
