@@ -3,7 +3,7 @@
 ``index.html`` (one row per unit, sortable, self-contained), ``findings.csv`` and ``findings.xlsx``
 (every unit's findings, one row each), ``batch.json`` (versions, timings, statuses) and
 ``summary.html`` (rendered from ``notebooks/batch_summary.ipynb``). Every file is written to a
-temporary name and renamed into place.
+temporary name and renamed into place, each on its own: one that fails is recorded, not fatal.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 from juesuan import __version__
-
 from juesuan.run.batch import STATUS_LABELS, WITH_OUTPUTS, UnitStatus
 
 FINDING_COLUMNS = ["单位目录", "单位名称", "年度", "规则", "级别", "说明", "应为", "实为", "差额",
