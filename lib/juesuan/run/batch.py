@@ -335,6 +335,11 @@ def _locked(path: Path, mode: int, blocking: bool = True) -> int | None:
         except BlockingIOError:
             os.close(fd)
             return None
+        except OSError:  # a file system without flock (some network or FUSE mounts): go on unprotected,
+            if blocking:  # and never take it for "nobody else is running"
+                return fd
+            os.close(fd)
+            return None
         try:
             same = os.fstat(fd).st_ino == os.stat(path).st_ino
         except FileNotFoundError:
@@ -362,7 +367,10 @@ def out_lock(out: Path, *, clean: bool = True):
     if fd is not None:
         if clean:
             clean_partials(out)
-        fcntl.flock(fd, fcntl.LOCK_SH)  # a downgrade: never waits
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)  # a downgrade: never waits
+        except OSError:
+            pass
     else:
         fd = _locked(run_path, fcntl.LOCK_SH)
 
@@ -380,7 +388,7 @@ def out_lock(out: Path, *, clean: bool = True):
                         os.remove(out / name)
                     except OSError:
                         pass
-            except BlockingIOError:
+            except OSError:  # another run still going (or no flock here): it tidies up
                 pass
             os.close(index_fd)
 
