@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Callable, Iterable
 
 from juesuan.core.model import Cell, Document, Location
-from juesuan.core.money import Amount, CellKind, Interval, format_percent, format_wan
+from juesuan.core.money import Amount, Interval, format_percent, format_wan, signed_sum
 from juesuan.core.labels import table_label
 
 
@@ -208,17 +208,13 @@ class Check:
         """
         if cell is None:
             return Amount.exact(0)
-        if cell.kind is CellKind.AMOUNT:
-            return cell.amount
-        if cell.kind in (CellKind.BLANK, CellKind.DASH):
-            return Amount.exact(0)
         if cell.kind is CellKind.UNREADABLE:
             shown = cell.raw if len(cell.raw) <= 40 else cell.raw[:40] + "…"
             where = replace(cell.location, quote=shown)
             if not any(f.location == where and f.message.startswith(UNREADABLE_CELL) for f in self.findings):
                 self.report(Severity.WARNING, f"{UNREADABLE_CELL}：“{shown}”不是可识别的金额，用到它的比对无法进行",
                             where, None, shown, None)
-        return None
+        return cell.summand
 
     # --- comparisons -------------------------------------------------------------------------------
 
@@ -229,8 +225,7 @@ class Check:
         if total is None or any(p is None for _, p in parts):
             self.skip(f"{what}：含无法识别的数值")
             return
-        expected = sum((Decimal(sign) * p.value for sign, p in parts), Decimal(0))
-        envelope = sum((p.half_step for _, p in parts), Decimal(0)) + total.half_step
+        expected, envelope = signed_sum(parts, total)
         self.compare(expected, total.value, envelope, what=what, location=location)
 
     def compare(self, expected: Decimal, actual: Decimal, envelope: Decimal, *, what: str, location: Location,
