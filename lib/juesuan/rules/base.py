@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Callable, Iterable
 
 from juesuan.core.model import Cell, Document, Location
-from juesuan.core.money import Amount, Interval, format_percent, format_wan, signed_sum
+from juesuan.core.money import Amount, CellKind, Interval, format_percent, format_wan, signed_sum
 from juesuan.core.labels import table_label
 
 
