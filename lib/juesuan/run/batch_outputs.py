@@ -18,7 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from juesuan import __version__
-from juesuan.run.batch import STATUS_LABELS, WITH_OUTPUTS, UnitStatus
+from juesuan.run.status import STATUS_LABELS, WITH_OUTPUTS, UnitStatus
 
 FINDING_COLUMNS = ["单位目录", "单位名称", "年度", "规则", "级别", "说明", "应为", "实为", "差额",
                    "表", "行", "列", "页", "行号", "原文"]
