@@ -115,16 +115,21 @@ def _synth(args) -> int:
 
 def _audit(args) -> int:
     from juesuan.extract import read_document
-    from juesuan.run.audit import AuditRunError, run_audit
+    from juesuan.run.audit import NOTEBOOK, AuditRunError, run_audit
+    from juesuan.run.kernels import FreshKernel
 
+    kernel = FreshKernel(cwd=NOTEBOOK.parent).start()  # it boots while the document is read
     try:
-        document = read_document(args.path)  # fail fast, before a kernel starts, on unreadable input
+        document = read_document(args.path)
         outputs = run_audit(args.path, args.out, unit_name=args.unit_name, year=args.year,
-                            extra_tolerance=args.extra_tolerance, timeout=args.timeout, document=document)
+                            extra_tolerance=args.extra_tolerance, timeout=args.timeout, document=document,
+                            runner=kernel)
     except AuditRunError as exc:
         return _unreadable(args.path, f"审核工作簿运行失败：{exc.reason}")
     except JuesuanError as exc:
         return _unreadable(args.path, exc)
+    finally:
+        kernel.close()
     print(f"单位：{document.unit_name or outputs.unit}　错误 {outputs.errors}　警告 {outputs.warnings}　提示 {outputs.notes}　用时 {outputs.seconds:.1f} 秒")
     for name in ("report.html", "audit.html", "findings.json", "workpaper.xlsx", "audit.ipynb"):
         print(f"  {name:<15} {outputs.files[name]}")

@@ -165,6 +165,7 @@ def process_unit(unit: Unit, settings: BatchSettings) -> UnitResult:
     from juesuan.core.exceptions import InputError, JuesuanError
     from juesuan.extract import read_document
     from juesuan.run.audit import AuditRunError, run_audit
+    from juesuan.run.kernels import KernelFailed
 
     global _WARM
     start = time.perf_counter()
@@ -184,7 +185,7 @@ def process_unit(unit: Unit, settings: BatchSettings) -> UnitResult:
         result.reason, result.code = exc.reason, exc.code
     except AuditRunError as exc:
         result.reason, result.code = f"审核工作簿运行失败：{exc.reason}", "notebook"
-        if _WARM is not None and "Kernel" in exc.reason:
+        if _WARM is not None and isinstance(exc.__cause__, KernelFailed):  # a cell's own error keeps the kernel
             _WARM.shutdown()
             _WARM = None
     except JuesuanError as exc:
