@@ -42,6 +42,17 @@ def default_kernel() -> str:
     return "juesuan" if spec.argv and Path(spec.argv[0]).resolve().parent == Path(os.sys.executable).resolve().parent else "python3"
 
 
+def kernel_environment() -> dict[str, str]:
+    """The kernel's environment: ours, with glibc's malloc held to two arenas and BLAS to one thread,
+    so that a kernel under a batch worker's ``--memory-limit`` (an address-space limit, inherited)
+    does not spend it on per-thread reservations it never uses."""
+    env = dict(os.environ)
+    env.setdefault("MALLOC_ARENA_MAX", "2")
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(name, "1")
+    return env
+
+
 class NotebookFailed(Exception):
     """A cell raised; ``ename``/``evalue`` carry the cell's exception, like papermill's error."""
 
@@ -122,7 +133,7 @@ class WarmKernel:
                                 ip=os.path.join(self._socket_dir, f"k-{uuid.uuid4().hex[:8]}"))
         km.connection_file = os.path.join(self._socket_dir, "connection.json")
         try:
-            run_sync(km.start_kernel)(cwd=str(self.cwd) if self.cwd else None)
+            run_sync(km.start_kernel)(cwd=str(self.cwd) if self.cwd else None, env=kernel_environment())
             kc = km.client()
             kc.start_channels()
             kc.execute(PREWARM, silent=True, store_history=False)  # queued until the kernel is up

@@ -33,8 +33,8 @@ JVM_FLAGS = (
     "-XX:+UseSerialGC",
     "-XX:CICompilerCount=1",
     "-XX:ReservedCodeCacheSize=32m",
-    "-XX:CompressedClassSpaceSize=64m",
-    "-XX:MaxMetaspaceSize=160m",
+    "-XX:CompressedClassSpaceSize=32m",
+    "-XX:MaxMetaspaceSize=96m",
     "-Xss1m",
     "-Xlog:disable",
     "-Xlog:all=off",
@@ -104,7 +104,7 @@ def tabula_jar() -> str:
 
 def heap_mb() -> int:
     """The JVM heap: JUESUAN_JAVA_HEAP, else 768 MB, less when the process has an address-space limit
-    (a batch worker's ``--memory-limit``): half of what the process has left, at least 96 MB."""
+    (a batch worker's ``--memory-limit``): 30 % of what the process has left, at least 96 MB."""
     text = os.environ.get("JUESUAN_JAVA_HEAP", "").strip().lower()
     if text:
         try:
@@ -119,7 +119,7 @@ def heap_mb() -> int:
         soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
         if soft != resource.RLIM_INFINITY and soft > 0:
             left = soft - _address_space()
-            heap = min(heap, max(MIN_HEAP_MB, int(left * 0.45) >> 20))
+            heap = min(heap, max(MIN_HEAP_MB, int(left * 0.3) >> 20))
     except (ImportError, OSError, ValueError):
         pass
     return heap
@@ -186,6 +186,18 @@ def _archive_options(libjvm: str, jar: str, options: list[str]) -> list[str]:
     return [f"-XX:ArchiveClassesAtExit={partial}"]
 
 
+def _few_malloc_arenas() -> None:
+    """At most two glibc malloc arenas: each JVM thread would otherwise reserve an arena of 64 MB of
+    address space (up to 8 per core), which alone fills a 1 GB ``--memory-limit``."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        libc.mallopt(-8, 2)  # M_ARENA_MAX
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def jvm_options() -> list[str]:
     return [f"-Xmx{heap_mb()}m", *JVM_FLAGS]
 
@@ -205,7 +217,8 @@ def start_jvm():
         libjvm = jvm_library(home)
         jar = tabula_jar()
         options = jvm_options()
-        options += _archive_options(libjvm, jar, options)
+        options += _archive_options(libjvm, jar, options[1:])  # one archive whatever the heap
+        _few_malloc_arenas()
         try:
             jpype.startJVM(libjvm, *options, classpath=[jar], convertStrings=False)
         except Exception as exc:
