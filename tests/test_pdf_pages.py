@@ -160,3 +160,13 @@ def test_a_page_tabula_cannot_read_is_read_by_the_fallback_and_java_stays_quiet(
                          timeout=300)
     assert "损坏" not in cli.stderr + cli.stdout
     assert "Exception" not in cli.stderr and "at org." not in cli.stderr and "java" not in cli.stderr.lower()
+
+
+def test_a_batch_worker_under_a_1_gb_memory_limit_reads_a_pdf(tmp_path):
+    """The JVM's heap and reservations fit a worker's address-space limit (main: any limit below
+    ~5.5 GB killed every PDF unit); the worker's kernel fits it too."""
+    _java_or_skip()
+    from juesuan.run.batch import run_batch
+
+    report = run_batch([str(SAMPLE)], tmp_path / "out", workers=1, show_progress=False, memory_limit_mb=1024)
+    assert [r.status for r in report.results] == ["ok"], [(r.status, r.reason) for r in report.results]
