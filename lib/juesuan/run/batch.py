@@ -185,13 +185,18 @@ def process_unit(unit: Unit, settings: BatchSettings) -> UnitResult:
         result.reason, result.code = exc.reason, exc.code
     except AuditRunError as exc:
         result.reason, result.code = f"审核工作簿运行失败：{exc.reason}", "notebook"
+        cause = exc.__cause__  # the kernel died, or a cell ran out of memory, under the worker's limit
+        if settings.memory_limit_mb and (_out_of_memory(cause) or (isinstance(cause, KernelFailed) and cause.died)
+                                         or getattr(cause, "ename", "") == "MemoryError"
+                                         or getattr(cause, "peak_address_space", 0) > 0.9 * settings.memory_limit_mb * 2**20):
+            result.reason, result.code = f"内存不足（每个工作进程上限 {settings.memory_limit_mb} MB）：{exc.reason}", "memory"
         if _WARM is not None and isinstance(exc.__cause__, KernelFailed):  # a cell's own error keeps the kernel
             _WARM.shutdown()
             _WARM = None
     except JuesuanError as exc:
         result.reason, result.code = str(exc), "error"
     except Exception as exc:  # a bug must fail this unit alone, with its reason
-        if _out_of_memory(exc):
+        if _out_of_memory(exc) or (isinstance(exc, KernelFailed) and exc.died and settings.memory_limit_mb):
             limit = f"（每个工作进程上限 {settings.memory_limit_mb} MB）" if settings.memory_limit_mb else ""
             result.reason, result.code = f"内存不足{limit}", "memory"
         else:

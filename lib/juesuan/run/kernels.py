@@ -54,22 +54,42 @@ def kernel_environment() -> dict[str, str]:
 
 
 class NotebookFailed(Exception):
-    """A cell raised; ``ename``/``evalue`` carry the cell's exception, like papermill's error."""
+    """A cell raised; ``ename``/``evalue`` carry the cell's exception, like papermill's error.
+    ``peak_address_space``: the kernel's peak address space in bytes (0 when unknown), which tells
+    a cell that failed for want of memory under a worker's limit from one that failed on its own."""
 
     def __init__(self, ename: str, evalue: str):
         super().__init__(f"{ename}: {evalue}")
         self.ename = ename
         self.evalue = evalue
+        self.peak_address_space = 0
+
+
+def kernel_peak_address_space(km) -> int:
+    """VmPeak of the kernel process, in bytes (Linux; 0 elsewhere or when it is gone)."""
+    provisioner = getattr(km, "provisioner", None)
+    pid = getattr(provisioner, "pid", None) or getattr(getattr(provisioner, "process", None), "pid", None)
+    if not pid:
+        return 0
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmPeak:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 class KernelFailed(Exception):
     """The kernel itself failed: it did not start, died, stopped answering, or a cell ran past its
     time limit (the kernel is then still busy). A warm kernel must be replaced after this."""
 
-    def __init__(self, what: str):
+    def __init__(self, what: str, died: bool = True):
         super().__init__(what)
         self.ename = "KernelFailed"
         self.evalue = what
+        self.died = died  # it did not start or exited (under a memory limit: out of memory), not a time limit
 
 
 class Runner(Protocol):
@@ -103,11 +123,13 @@ def _execute(km, kc, template: Path, output: Path, parameters: dict, cwd: Path, 
         client.execute()
     except CellExecutionError as exc:
         nbformat.write(nb, str(output))
-        raise NotebookFailed(exc.ename or "CellExecutionError", exc.evalue or str(exc).splitlines()[0]) from exc
+        failed = NotebookFailed(exc.ename or "CellExecutionError", exc.evalue or str(exc).splitlines()[0])
+        failed.peak_address_space = kernel_peak_address_space(km)
+        raise failed from exc
     except (CellTimeoutError, DeadKernelError, TimeoutError, RuntimeError) as exc:
         nbformat.write(nb, str(output))
         text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
-        raise KernelFailed(f"{type(exc).__name__}: {text}".strip(": ")) from exc
+        raise KernelFailed(f"{type(exc).__name__}: {text}".strip(": "), died=not isinstance(exc, CellTimeoutError)) from exc
     nbformat.write(nb, str(output))
 
 
