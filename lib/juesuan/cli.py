@@ -152,15 +152,18 @@ def _synth(argv: list[str]) -> int:
 
 def _audit(args) -> int:
     from juesuan.extract import read_document
-    from juesuan.run.audit import AuditRunError, run_audit
+    from juesuan.run.audit import NOTEBOOK, AuditRunError, run_audit
     from juesuan.run.batch import check_output_folder, could_not_check, out_lock
+    from juesuan.run.kernels import FreshKernel
 
+    kernel = FreshKernel(cwd=NOTEBOOK.parent).start()  # it boots while the document is read
     try:
-        document = read_document(args.path)  # fail fast, before a kernel starts, on unreadable input
+        document = read_document(args.path)
         out = check_output_folder(args.out)
         with out_lock(out, clean=False) as writing:  # a batch starting meanwhile leaves our work alone
             outputs = run_audit(args.path, out, unit_name=args.unit_name, year=args.year,
-                                extra_tolerance=args.extra_tolerance, timeout=args.cell_timeout, document=document)
+                                extra_tolerance=args.extra_tolerance, timeout=args.cell_timeout, document=document,
+                                runner=kernel)
             with writing():
                 pass  # the last one out removes the lock files
     except OutputError as exc:
@@ -178,6 +181,8 @@ def _audit(args) -> int:
         if problem is None:
             raise
         return _unwritable(problem)
+    finally:
+        kernel.close()
     incomplete = could_not_check(outputs.folder)
     print(f"单位：{document.unit_name or outputs.unit}　错误 {outputs.errors}　警告 {outputs.warnings}　提示 {outputs.notes}"
           f"　无法检查的规则 {incomplete}　用时 {outputs.seconds:.1f} 秒")

@@ -398,6 +398,7 @@ def process_unit(unit: Unit, settings: BatchSettings) -> UnitResult:
     from juesuan.core.exceptions import AuditRunError, InputError, JuesuanError
     from juesuan.extract import read_document
     from juesuan.run.audit import run_audit
+    from juesuan.run.kernels import KernelFailed
 
     global _WARM
     start = time.perf_counter()
@@ -421,14 +422,19 @@ def process_unit(unit: Unit, settings: BatchSettings) -> UnitResult:
         result.reason, result.code = f"审核工作簿运行失败：{exc.reason}", "notebook"
         if any(marker in exc.reason for marker in OUTPUT_FAILURE_MARKERS):
             result.reason, result.code = f"输出目录无法写入：{exc.reason}", "output"
-        if _WARM is not None and "Kernel" in exc.reason:
+        cause = exc.__cause__  # the kernel died, or a cell ran out of memory, under the worker's limit
+        if settings.memory_limit_mb and (_out_of_memory(cause) or (isinstance(cause, KernelFailed) and cause.died)
+                                         or getattr(cause, "ename", "") == "MemoryError"
+                                         or getattr(cause, "peak_address_space", 0) > 0.9 * settings.memory_limit_mb * 2**20):
+            result.reason, result.code = f"内存不足（每个工作进程上限 {settings.memory_limit_mb} MB）：{exc.reason}", "memory"
+        if _WARM is not None and isinstance(exc.__cause__, KernelFailed):  # a cell's own error keeps the kernel
             _WARM.shutdown()
             _WARM = None
     except JuesuanError as exc:
         result.reason, result.code = str(exc), exc.code
     except Exception as exc:  # a bug must fail this unit alone, with its reason
         problem = output_error(settings.out, exc) if isinstance(exc, OSError) else None
-        if _out_of_memory(exc):
+        if _out_of_memory(exc) or (isinstance(exc, KernelFailed) and exc.died and settings.memory_limit_mb):
             limit = f"（每个工作进程上限 {settings.memory_limit_mb} MB）" if settings.memory_limit_mb else ""
             result.reason, result.code = f"内存不足{limit}", "memory"
         elif problem is not None and problem.code in ("full", "read_only"):
