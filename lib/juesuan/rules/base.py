@@ -98,9 +98,11 @@ class CouldNotCheck(Exception):
 class Rule:
     id: str
     statement: str  # one line, Chinese: the identity checked
-    basis: str  # where the identity comes from (DOMAIN.md section, regulation)
+    basis: str  # for the reader: the regulation or the identity (from rules/titles.py)
     family: str  # tables / cross / narrative / completeness / annex
     func: Callable[["Check"], None]
+    title: str = ""  # short Chinese title shown in reports (from rules/titles.py)
+    reference: str = ""  # for developers: where the identity is written down (DOMAIN.md section)
 
     def run(self, doc: Document, context: "Context") -> RuleOutcome:
         check = Check(self, doc, context)
@@ -117,12 +119,17 @@ REGISTRY: dict[str, Rule] = {}
 
 
 def rule(id: str, statement: str, basis: str, family: str):
-    """Register a rule function under a stable id."""
+    """Register a rule function under a stable id.
+
+    ``basis`` is the developers' reference (a DOMAIN.md section); the title and the basis shown to
+    readers come from :mod:`juesuan.rules.titles`, the one place they are written.
+    """
+    from juesuan.rules.titles import basis_of, title_of
 
     def register(func: Callable[["Check"], None]) -> Callable[["Check"], None]:
         if id in REGISTRY:
             raise ValueError(f"duplicate rule id {id}")
-        REGISTRY[id] = Rule(id, statement, basis, family, func)
+        REGISTRY[id] = Rule(id, statement, basis_of(id) or basis, family, func, title=title_of(id), reference=basis)
         return func
 
     return register
