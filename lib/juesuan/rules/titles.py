@@ -19,7 +19,7 @@ _LAW = "《中华人民共和国预算法》第十四条；" + _RULES
 
 TITLES: dict[str, tuple[str, str]] = {
     # --- within tables ---------------------------------------------------------------------------
-    "T01.income_lines": ("：收入各项之和等于本年收入合计", _TABLE),
+    "T01.income_lines": ("总表：收入各项之和等于本年收入合计", _TABLE),
     "T01.income_total": ("总表：收入总计的构成", _TABLE),
     "T01.expense_lines": ("总表：支出各项之和等于本年支出合计", _TABLE),
     "T01.expense_total": ("总表：支出总计的构成", _TABLE),
