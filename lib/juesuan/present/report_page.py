@@ -214,18 +214,28 @@ def _charts(result) -> list[tuple[str, str]]:
     return out
 
 
-def render_report(result, *, source: str | Path | None = None, status_of: Callable | None = None,
-                  images: dict | None = None, with_charts: bool = True, generated: str | None = None) -> str:
-    """The report page for ``result`` as a string (see the module docstring)."""
+def _environment():
     import jinja2
 
-    from juesuan import __version__
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+
+
+def _source_path(result, source) -> Path | None:
     from juesuan.present import evidence
 
     doc = result.document
-    path = evidence.pdf_path(doc, source) or (Path(source) if source and Path(source).is_file() else None)
-    if path is None and doc.source and Path(doc.source).is_file():
-        path = Path(doc.source)
+    path = evidence.pdf_path(doc, source)
+    for candidate in (source, doc.source):
+        if path is None and candidate and Path(candidate).is_file():
+            path = Path(candidate)
+    return path
+
+
+def _findings_context(result, path: Path | None, status_of: Callable | None, images: dict | None) -> dict:
+    """The findings as the templates show them: severity groups, and the notes folded per rule."""
+    from juesuan.present import evidence
+
     if images is None:
         evidence.attach_pages(result, path)
         images = evidence.page_images(result, path)
@@ -246,11 +256,17 @@ def render_report(result, *, source: str | Path | None = None, status_of: Callab
         note_findings.setdefault(card.rule, []).append(finding)
     for rule_id, group in note_groups.items():
         group.summary = _note_summary(group.cards, note_findings[rule_id])
+    return dict(groups=groups, notes=list(note_groups.values()),
+                note_count=sum(len(g.cards) for g in note_groups.values()))
 
-    unit = doc.unit_name or "（未识别单位）"
-    year = f"{doc.year}年度" if doc.year else ""
+
+def header_meta(result, path: Path | None, generated: str | None = None) -> list[tuple[str, str]]:
+    """The report's header lines: unit, year, source file and its sha256, pages, version and date."""
+    from juesuan import __version__
+
+    doc = result.document
     meta = [
-        ("被审计单位", unit),
+        ("被审计单位", doc.unit_name or "（未识别单位）"),
         ("年度", str(doc.year or "（未识别）")),
         ("来源文件", path.name if path else Path(doc.source or "").name),
         ("sha256", file_sha256(path) or "（文件不在原处，未计算）"),
@@ -259,18 +275,50 @@ def render_report(result, *, source: str | Path | None = None, status_of: Callab
     ]
     if result.extra_tolerance:
         meta.append(("额外容差", f"{result.extra_tolerance}万元"))
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    return meta
+
+
+def report_title(result) -> str:
+    doc = result.document
+    return f"{doc.unit_name or '（未识别单位）'} {f'{doc.year}年度' if doc.year else ''}决算公开审核报告"
+
+
+def render_report(result, *, source: str | Path | None = None, status_of: Callable | None = None,
+                  images: dict | None = None, with_charts: bool = True, generated: str | None = None) -> str:
+    """The report page for ``result`` as a string (see the module docstring)."""
+    path = _source_path(result, source)
+    env = _environment()
     context = dict(
-        title=f"{unit} {year}决算公开审核报告", meta=meta, conclusion=conclusion(result),
-        groups=groups, notes=list(note_groups.values()), note_count=sum(len(g.cards) for g in note_groups.values()), sections=_evidence_grids(result),
-        charts=_charts(result) if with_charts else [], font_stack=FONT_STACK, font_face="",
-        has_pdf=path is not None and path.suffix.lower() == ".pdf",
+        title=report_title(result), meta=header_meta(result, path, generated), conclusion=conclusion(result),
+        sections=_evidence_grids(result), charts=_charts(result) if with_charts else [], font_stack=FONT_STACK,
+        font_face="", has_pdf=path is not None and path.suffix.lower() == ".pdf",
+        **_findings_context(result, path, status_of, images),
     )
     page = env.get_template("report.html.j2").render(**context)
     context["font_face"] = font_face_css(_visible_text(page))
     page = env.get_template("report.html.j2").render(**context)
     return _defang_urls(page)
+
+
+class FindingsPanel:
+    """The findings with their page images, for the notebook: shows under the findings table."""
+
+    def __init__(self, html_text: str):
+        self.html = html_text
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return "FindingsPanel (HTML)"
+
+
+def findings_panel(result, source: str | Path | None = None, *, status_of: Callable | None = None) -> FindingsPanel:
+    """Every finding as a card with the region of its page, the figure boxed in red."""
+    path = _source_path(result, source)
+    page = _environment().get_template("findings_panel.html.j2").render(
+        **_findings_context(result, path, status_of, None))
+    return FindingsPanel(_defang_urls(page))
 
 
 def write_report(result, folder: str | Path, *, source: str | Path | None = None,
