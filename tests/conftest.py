@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "yangquan-bigdata-center-2024.txt"
-REALDOCS = ROOT.parent / "shared" / "realdocs"
+REALDOCS = Path(os.environ.get("JUESUAN_REALDOCS") or ROOT.parent / "shared" / "realdocs")  # a worktree: set the variable
 
 
 @pytest.fixture(scope="session")

@@ -67,6 +67,7 @@ class Grid:
     numeric: set[int]
     row_classes: list[str] = field(default_factory=list)
     note: str = ""
+    ids: set[int] = field(default_factory=set)  # columns of rule ids: small print
 
 
 def file_sha256(path: str | Path | None) -> str:
@@ -92,7 +93,8 @@ def grid(frame, caption: str = "", *, text_columns: tuple[str, ...] = (), row_cl
             text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
             cells.append(labels.thousands(text) if i in numeric else text)
         rows.append(cells)
-    return Grid(caption, columns, rows, numeric, row_classes or [], note)
+    ids = {i for i, c in enumerate(columns) if c == "编号"}
+    return Grid(caption, columns, rows, numeric, row_classes or [], note, ids)
 
 
 def _card(index: int, finding, image, status_of) -> Card:

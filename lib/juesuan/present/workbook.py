@@ -287,7 +287,7 @@ def summary_frame(result: AuditResult) -> pd.DataFrame:
 
 def rounding_note(result: AuditResult) -> str:
     extra = result.extra_tolerance
-    text = ("容差规则（DOMAIN.md §6）：每个以万元列示、保留两位小数的金额与其真实值最多相差0.005万元；"
+    text = ("容差规则（四舍五入的尾数误差）：每个以万元列示、保留两位小数的金额与其真实值最多相差0.005万元；"
             "n个分项之和与合计数之差不超过各数舍入误差之和（约(n+1)×0.005万元）时记为“尾数误差”提示，超过即为错误。"
             "百分比按各金额的舍入区间求出真实比率所在区间，与所述百分比的舍入区间有交集即视为相符。")
     if extra:
