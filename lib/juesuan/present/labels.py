@@ -71,7 +71,7 @@ def thousands(text) -> str:
     """A printed number in the one thousands style (2940.05 -> 2,940.05); anything else unchanged.
 
     The printed decimals are kept (0.3 stays 0.3): only the grouping changes."""
-    if text is None:
+    if text is None or (isinstance(text, float) and text != text):
         return ""
     text = str(text)
     stripped = text.strip()
@@ -93,8 +93,7 @@ def is_number(text) -> bool:
     if s.endswith(("%", "万元", "元", "个百分点")):
         s = re.sub(r"(%|万元|元|个百分点)$", "", s)
     try:
-        Decimal(s)
-        return True
+        return Decimal(s).is_finite()
     except InvalidOperation:
         return False
 

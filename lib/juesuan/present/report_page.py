@@ -68,6 +68,9 @@ class Grid:
     row_classes: list[str] = field(default_factory=list)
     note: str = ""
     ids: set[int] = field(default_factory=set)  # columns of rule ids: small print
+    short: set[int] = field(default_factory=set)  # short text columns: kept on one line
+    long: set[int] = field(default_factory=set)  # sentences: wide enough never to go one character a line
+    mid: set[int] = field(default_factory=set)  # names: a few characters a line at least
 
 
 def file_sha256(path: str | Path | None) -> str:
@@ -94,7 +97,11 @@ def grid(frame, caption: str = "", *, text_columns: tuple[str, ...] = (), row_cl
             cells.append(labels.thousands(text) if i in numeric else text)
         rows.append(cells)
     ids = {i for i, c in enumerate(columns) if c == "编号"}
-    return Grid(caption, columns, rows, numeric, row_classes or [], note, ids)
+    widths = [max([len(r[i]) for r in rows] + [0]) for i in range(len(columns))]
+    short = {i for i, w in enumerate(widths) if w <= 10 and i not in numeric}
+    long = {i for i, w in enumerate(widths) if w > 30}
+    mid = {i for i, w in enumerate(widths) if 10 < w <= 30 and i not in numeric}
+    return Grid(caption, columns, rows, numeric, row_classes or [], note, ids, short, long, mid)
 
 
 def _card(index: int, finding, image, status_of) -> Card:
@@ -158,7 +165,9 @@ def _evidence_grids(result) -> list[tuple[str, str, list[Grid]]]:
 
     sections = []
     overview = grid(workbook.overview_frame(result.document), "各表位置与读取状态", text_columns=("行数",))
-    facts = grid(workbook.document_facts(result.document), "文件概况")
+    facts_frame = workbook.document_facts(result.document)
+    facts_frame.loc[facts_frame["项目"] == "来源文件", "内容"] = Path(result.document.source or "").name  # no server paths
+    facts = grid(facts_frame, "文件概况")
     sections.append(("overview", "文件概况", [facts, overview]))
 
     tables = []

@@ -103,13 +103,17 @@ def table_frame(table: Table) -> pd.DataFrame:
 
 
 def display_rows(table: Table) -> list:
-    """The rows in reading order. 公开06表 prints its two panels (人员经费, 公用经费) side by side, so
-    the reader interleaves them; shown in economic-code order instead (301 …, 302 …, 303 …), each
-    panel's total after its codes."""
-    if table.id != "06":
-        return list(table.rows)
+    """The rows in reading order. Two-sided and panelled tables print their sides next to each other,
+    so reading line by line interleaves them (收入, 支出, 收入 …): shown one side after the other
+    instead, in the order the sides first appear; 公开06表 (人员经费, 公用经费 panels) in
+    economic-code order (301 …, 302 …, 303 …), each panel's total after the codes."""
     indexed = list(enumerate(table.rows))
-    return [r for _, r in sorted(indexed, key=lambda ir: (0, ir[1].code, ir[0]) if ir[1].code else (1, "", ir[0]))]
+    if table.id == "06":
+        return [r for _, r in sorted(indexed, key=lambda ir: (0, ir[1].code, ir[0]) if ir[1].code else (1, "", ir[0]))]
+    sides = list(dict.fromkeys(r.section for r in table.rows))
+    if len(sides) < 2:
+        return list(table.rows)
+    return [r for _, r in sorted(indexed, key=lambda ir: (sides.index(ir[1].section), ir[0]))]
 
 
 # Columns that hold identifiers, not quantities: they stay left-aligned and ungrouped.
@@ -150,7 +154,8 @@ def table_display_frame(table: Table) -> pd.DataFrame:
     amount_columns = set(table.columns.values())
     for column in frame.columns:
         if column in amount_columns:
-            frame[column] = frame[column].map(lambda v: labels.thousands(v) if labels.is_number(v) else v)
+            frame[column] = frame[column].map(lambda v: labels.thousands(v) if isinstance(v, str) and labels.is_number(v)
+                                              else "" if v is None or v != v else v)
     return frame
 
 
