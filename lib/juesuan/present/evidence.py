@@ -178,6 +178,36 @@ class PdfPages:
                 hits = under or hits
         return [self._box(page, s, e) for s, e, _ in hits[:6]]
 
+    def locate_words(self, number: int, quote: str, words: list[str]) -> list[tuple[float, float, float, float]]:
+        """Boxes of ``words`` inside the quoted sentence; the sentence's lines when none is in it."""
+        page = self.text(number)
+        span = _find_span(page.compact, _squash(quote))
+        if span is None:
+            return []
+        boxes = []
+        for word in filter(None, (_squash(w) for w in words)):
+            at = page.compact.find(word, span[0], span[1])
+            while at >= 0 and len(boxes) < 6:
+                boxes.append(self._box(page, at, at + len(word)))
+                at = page.compact.find(word, at + len(word), span[1])
+        return boxes or self._line_boxes(page, *span)
+
+    def locate_text(self, number: int, texts: list[str | None]) -> list[tuple[float, float, float, float]]:
+        """Boxes of the first of ``texts`` (four characters or more) printed on the page."""
+        page = self.text(number)
+        for text in texts:
+            needle = _squash(text or "")
+            if len(needle) < 4:
+                continue
+            boxes = []
+            for m in re.finditer(re.escape(needle), page.compact):
+                boxes.extend(self._line_boxes(page, m.start(), m.end()))
+                if len(boxes) >= 6:
+                    break
+            if boxes:
+                return boxes
+        return []
+
     def _box(self, page: _PageText, start: int, end: int) -> tuple[float, float, float, float]:
         chars = [page.chars[page.index[i]] for i in range(start, end)]
         return (min(c["x0"] for c in chars), min(c["top"] for c in chars),
@@ -263,12 +293,16 @@ def _decimal(text: str) -> Decimal | None:
 
 
 def _figures(*texts: str | None) -> list[Decimal]:
-    """The numbers a finding prints (应为, 实为), without signs: '≤2,940.05' -> 2940.05, '98.20%' -> 98.20."""
+    """The numbers a finding prints (应为, 实为), without signs: '≤2,940.05' -> 2940.05, '98.20%' -> 98.20.
+    Words are not figures, even with a number inside (a unit name, 第3条)."""
     out: list[Decimal] = []
     for text in texts:
         if not text:
             continue
-        m = _NUMBER.search(unicodedata.normalize("NFKC", text))
+        text = unicodedata.normalize("NFKC", text).strip()
+        if not re.fullmatch(r"[≤≥<>±+-]?\s*-?[\d,]+(\.\d+)?\s*(%|万元|元|个百分点|个|辆|台|人|次|分)?", text):
+            continue
+        m = _NUMBER.search(text)
         value = _decimal(m.group(0)) if m else None
         if value is not None and abs(value) not in out:
             out.append(abs(value))
@@ -358,5 +392,12 @@ def finding_image(pdf: PdfPages, finding) -> PageImage | None:
     if not loc.page or not 1 <= loc.page <= len(pdf):
         return None
     figures = _figures(finding.actual, finding.expected)
-    boxes = pdf.locate(loc.page, figures, quote=loc.quote, row=loc.row, column=loc.column)
+    boxes = pdf.locate(loc.page, figures, quote=loc.quote, row=loc.row, column=loc.column) if figures else []
+    if not boxes and loc.quote:
+        # Words in a sentence (a placeholder, a direction word): those words in it, else the sentence.
+        words = re.split(r"[/、]", finding.actual or "") if not figures else []
+        boxes = pdf.locate_words(loc.page, loc.quote, words)
+    if not boxes:
+        # A finding about words (a unit name, a heading): the words it names, where printed.
+        boxes = pdf.locate_text(loc.page, [finding.actual if not figures else None, loc.row])
     return pdf.render(loc.page, boxes)
