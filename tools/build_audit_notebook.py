@@ -51,7 +51,7 @@ from juesuan.engine import apply_overrides, audit
 pd.set_option("display.max_rows", 500)
 pd.set_option("display.max_columns", 60)
 pd.set_option("display.max_colwidth", 120)
-charts.use_bundled_font()
+charts.use_bundled_font();
 """, "setup"),
     md("## 一、文件概况", "summary"),
     code("""

@@ -26,6 +26,7 @@ table { border-collapse: collapse; margin: 8px 0 16px 0; font-size: 13px; }
 th, td { border: 1px solid #d0d7de; padding: 3px 8px; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; } tr:nth-child(even) td { background: #fbfbfc; }
 caption { caption-side: top; text-align: left; font-weight: bold; padding: 4px 0; }
+pre, code { font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, FONT_STACK, monospace; }
 pre { white-space: pre-wrap; background: #f6f8fa; padding: 8px; border-radius: 4px; font-size: 13px; }
 img { max-width: 100%; height: auto; }
 .jp-InputPrompt, .jp-OutputPrompt, .prompt { display: none; }

@@ -135,8 +135,12 @@ def show(frame: pd.DataFrame, caption: str | None = None):
         styler = styler.format(lambda v: html.escape(labels.thousands("" if v is None else v)), subset=numeric,
                                na_rep="")
         styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
-    if text:
-        styler = styler.set_properties(subset=text, **{"text-align": "left", "min-width": "3em"})
+    short = [c for c in text if frame[c].map(lambda v: len(str(v)) if v is not None else 0).max() <= 10] if len(frame) else []
+    wide = [c for c in text if c not in short]
+    if short:
+        styler = styler.set_properties(subset=short, **{"text-align": "left", "white-space": "nowrap"})
+    if wide:
+        styler = styler.set_properties(subset=wide, **{"text-align": "left", "min-width": "8em"})
     styler = styler.set_table_styles([
         {"selector": "th", "props": "text-align: left; white-space: nowrap;"},
         {"selector": "td", "props": "vertical-align: top;"},
