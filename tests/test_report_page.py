@@ -18,11 +18,12 @@ from juesuan.rules import Finding, Severity
 from conftest import REALDOCS, SEED
 
 PUTUO = REALDOCS / "putuo-finance-bureau-2024.pdf"
-pytestmark = pytest.mark.skipif(not PUTUO.exists(), reason="real PDF not present")
 
 
 @pytest.fixture(scope="module")
 def putuo():
+    if not PUTUO.exists():
+        pytest.skip("real PDF not present")
     result = audit(read_document(PUTUO))
     evidence.attach_pages(result, PUTUO)
     images = evidence.page_images(result, PUTUO)
@@ -138,3 +139,41 @@ def test_text_source_report_keeps_lines_and_has_no_page_images():
     page = report_page.render_report(result, source=SEED, with_charts=False)
     assert 'class="page-evidence"' not in page
     assert re.search(r"位置：[^<]*第\d+行", page)
+
+
+def test_numbers_read_as_numbers():
+    from juesuan.present import labels
+
+    assert labels.thousands("2940.05") == "2,940.05" and labels.thousands("2,940.05") == "2,940.05"
+    assert labels.thousands("-2961.38") == "-2,961.38" and labels.thousands("0.3") == "0.3"
+    assert labels.thousands("98.20%") == "98.20%" and labels.thousands("——") == "——"
+    assert labels.thousands("公开01表") == "公开01表" and labels.thousands("12,34") == "12,34"
+    assert labels.is_number("≤2,940.05") and not labels.is_number("nan") and not labels.is_number("——")
+
+
+def test_claims_and_ledger_read_in_chinese():
+    from juesuan.present import workbook
+
+    result = audit(read_document(SEED))
+    claims = workbook.claims_view(result)
+    words = " ".join(claims["类型"]) + " ".join(claims["数字"])
+    assert "金额" in words and not re.search(r"\b(amount|yoy|share|change|percent)\b|=", words)
+    ledger = workbook.ledger_view(result)
+    assert list(ledger.columns[:2]) == ["规则", "编号"] and not ledger["依据"].str.contains("DOMAIN").any()
+
+
+def test_table_06_in_code_order_and_amounts_right_aligned():
+    from juesuan.present import labels, workbook
+
+    doc = read_document(SEED)
+    codes = [r.code for r in workbook.display_rows(doc.tables["06"]) if r.code]
+    assert codes == sorted(codes)
+    sides = [r.section for r in workbook.display_rows(doc.tables["01"])]
+    assert sides == sorted(sides, key=sides.index)  # one side after the other, not interleaved
+    html_text = workbook.show(workbook.table_display_frame(doc.tables["05"])).to_html()
+    amount = next(c.raw for r in doc.tables["05"].rows for c in r.cells.values() if c.amount)
+    cell_id = re.search(rf'<td id="(T_\w+_row\d+_col\d+)"[^>]*>{re.escape(labels.thousands(amount))}</td>', html_text).group(1)
+    label_id = re.search(r'<td id="(T_\w+_row\d+_col\d+)"[^>]*>[^<\d]*支出</td>', html_text).group(1)
+    rules = re.findall(r"([^{}]+)\{([^}]*)\}", html_text)
+    assert any(f"#{cell_id}" in sel and "text-align: right" in body for sel, body in rules)
+    assert any(f"#{label_id}" in sel and "text-align: left" in body for sel, body in rules)

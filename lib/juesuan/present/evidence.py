@@ -372,10 +372,15 @@ def attach_pages(result, source: str | Path | None = None) -> int:
 
 
 def page_images(result, source: str | Path | None = None, *, limit: int = MAX_IMAGES) -> dict[int, PageImage]:
-    """``id(finding) -> PageImage`` for every finding of ``result`` on a PDF page (first ``limit``)."""
+    """``id(finding) -> PageImage`` for every finding of ``result`` on a PDF page (first ``limit``).
+
+    Kept on the result, so the notebook's findings panel and report.html render each region once."""
     path = pdf_path(result.document, source)
     if path is None:
         return {}
+    cached = result.__dict__.get("_page_images")
+    if cached is not None and cached[0] == (str(path), limit, tuple(id(f) for f in result.findings)):
+        return cached[1]
     images: dict[int, PageImage] = {}
     with PdfPages(path) as pdf:
         for finding in result.findings:
@@ -384,6 +389,7 @@ def page_images(result, source: str | Path | None = None, *, limit: int = MAX_IM
             image = finding_image(pdf, finding)
             if image is not None:
                 images[id(finding)] = image
+    result.__dict__["_page_images"] = ((str(path), limit, tuple(id(f) for f in result.findings)), images)
     return images
 
 
