@@ -66,7 +66,6 @@ class Grid:
     rows: list[list[str]]
     numeric: set[int]
     row_classes: list[str] = field(default_factory=list)
-    note: str = ""
     ids: set[int] = field(default_factory=set)  # columns of rule ids: small print
     short: set[int] = field(default_factory=set)  # short text columns: kept on one line
     long: set[int] = field(default_factory=set)  # sentences: wide enough never to go one character a line
@@ -83,8 +82,7 @@ def file_sha256(path: str | Path | None) -> str:
     return digest.hexdigest()
 
 
-def grid(frame, caption: str = "", *, text_columns: tuple[str, ...] = (), row_classes: list[str] | None = None,
-         note: str = "") -> Grid:
+def grid(frame, caption: str = "", *, text_columns: tuple[str, ...] = (), row_classes: list[str] | None = None) -> Grid:
     """A pandas frame as a :class:`Grid`: blanks blank, numbers in one thousands style and right-aligned."""
     columns = [str(c) for c in frame.columns]
     numeric_names = set(labels.numeric_columns(frame)) - set(text_columns)
@@ -101,7 +99,7 @@ def grid(frame, caption: str = "", *, text_columns: tuple[str, ...] = (), row_cl
     short = {i for i, w in enumerate(widths) if w <= 10 and i not in numeric}
     long = {i for i, w in enumerate(widths) if w > 30}
     mid = {i for i, w in enumerate(widths) if 10 < w <= 30 and i not in numeric}
-    return Grid(caption, columns, rows, numeric, row_classes or [], note, ids, short, long, mid)
+    return Grid(caption, columns, rows, numeric, row_classes or [], ids, short, long, mid)
 
 
 def _card(index: int, finding, image, status_of) -> Card:
