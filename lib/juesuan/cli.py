@@ -206,6 +206,9 @@ def _check(path: str, fmt: str, rules: str | None) -> int:
         result = audit(read_document(path), rule_ids)
     except JuesuanError as exc:
         return _unreadable(path, exc)
+    from juesuan.present.evidence import attach_pages
+
+    attach_pages(result, path)  # every finding on a PDF carries its page, as in the notebook's findings.json
     if fmt == "json":
         json.dump(result.to_json_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -102,9 +102,11 @@ class CouldNotCheck(Exception):
 class Rule:
     id: str
     statement: str  # one line, Chinese: the identity checked
-    basis: str  # where the identity comes from (DOMAIN.md section, regulation)
+    basis: str  # for the reader: the regulation or the identity (from rules/titles.py)
     family: str  # tables / cross / narrative / completeness / annex
     func: Callable[["Check"], None]
+    title: str = ""  # short Chinese title shown in reports (from rules/titles.py)
+    reference: str = ""  # for developers: where the identity is written down (DOMAIN.md section)
 
     def run(self, doc: Document, context: "Context") -> RuleOutcome:
         check = Check(self, doc, context)
@@ -145,12 +147,17 @@ def rule(id: str, statement: str, basis: str, family: str):
 
 def rules_of(module) -> list[Rule]:
     """The rules a module defines (functions marked with ``@rule`` whose home is that module), in
-    the order they are written."""
+    the order they are written. Titles and the basis shown to readers come from
+    :mod:`juesuan.rules.titles`, the one place they are written; ``spec.basis`` stays the developers'
+    reference (a DOMAIN.md section)."""
+    from juesuan.rules.titles import basis_of, title_of
+
     found = []
     for obj in vars(module).values():
         spec = getattr(obj, RULE_MARK, None)
         if isinstance(spec, RuleSpec) and getattr(obj, "__module__", None) == module.__name__:
-            found.append(Rule(spec.id, spec.statement, spec.basis, spec.family, obj))
+            found.append(Rule(spec.id, spec.statement, basis_of(spec.id) or spec.basis, spec.family, obj,
+                              title=title_of(spec.id), reference=spec.basis))
     return found
 
 
