@@ -101,6 +101,11 @@ TITLES: dict[str, tuple[str, str]] = {
     "N.absence": ("称“无此项”时表中无金额", _NARRATIVE),
     "N.assets_counts": ("国有资产数量与统计表一致", _NARRATIVE),
     "N.performance": ("绩效自评项目数和资金与附件一致", _NARRATIVE),
+    "N.year": ("情况说明中的年度与文件年度相符", _RULES + "：公开内容应为本年度决算"),
+    "N.text_anomaly": ("文字差错：重复标点、重复字词、漏写%", "公开文件应表述准确、规范"),
+    "N.unit": ("金额单位：万元与元没有写混", _NARRATIVE),
+    "N.total_balance": ("情况说明收入总计等于支出总计", "收支平衡：收入总计＝支出总计"),
+    "N.count_parts": ("数量的构成之和等于总数", _ARITH + "：各项数量之和＝总数"),
 }
 
 
