@@ -119,7 +119,7 @@ class PdfPages:
 
             page = self.pdf[number - 1]
             try:
-                width, height, chars = _page_chars(page)
+                width, height, chars, _rotation = _page_chars(page)  # chars in the frame the text reads upright
             finally:
                 page.close()
             compact, index, runs = [], [], []
