@@ -62,3 +62,11 @@ def delete_lines(text: str, first: str, last: str) -> str:
     a = next(i for i, line in enumerate(lines) if line.strip() == first)
     b = next(i for i in range(a, len(lines)) if lines[i].strip() == last)
     return "\n".join(lines[:a] + lines[b + 1:])
+
+
+def pytest_configure(config):
+    # JUESUAN_MUTANT=name[,name]: run with planted bugs (tests/mutants.py, tests/test_mutants.py).
+    if os.environ.get("JUESUAN_MUTANT"):
+        import mutants
+
+        mutants.apply(os.environ["JUESUAN_MUTANT"])

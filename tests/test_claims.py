@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from juesuan.claims import extract_claims
+from juesuan.core.normalize import compact
 from juesuan.extract import read_document
 
 from conftest import SEED
@@ -37,6 +38,22 @@ CASES = [
     ("count", "绩效自评项目", 10, {"count": "1"}, None),
 ]
 
+# Words of the sentence each claim of CASES must quote: every kind is held to its own sentence.
+QUOTES = {
+    ("amount", "收入总计", 1): "2024年度收入总计365.65万元",
+    ("yoy", "收入总计", 1): "收入总计减少59.73万元，下降14.04%",
+    ("share", "基本支出", 3): "基本支出340.67万元，占比93.17%",
+    ("share", "一般公共服务支出", 5): "一般公共服务支出（类）249.89万元，占比68.34%",
+    ("budget", "一般公共预算财政拨款支出", 5): "一般公共预算财政拨款支出年初预算352.87万元",
+    ("budget", "卫生健康支出", 5): "卫生健康支出年初预算13.09万元，支出决算13.02万元，完成年初预算的99.47%",
+    ("yoy", "社会保障和就业支出", 5): "较上年决算增加13.15万元，增长20.32%，主要原因是社保基数变更",
+    ("amount", "住房公积金", 6): "住房公积金24.9万元",
+    ("count", "出国团组", 9): "出国（境）团组共0个",
+    ("count", "车辆保有量", 9): "公务用车保有量共0辆",
+    ("absence", "机关运行经费", 10): "本部门（单位）无机关运行经费",
+    ("count", "绩效自评项目", 10): "绩效自评个数1个",
+}
+
 
 @pytest.mark.parametrize("kind,subject,section,figures,direction", CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])
 def test_claim_extracted(claims, kind, subject, section, figures, direction):
@@ -45,7 +62,8 @@ def test_claim_extracted(claims, kind, subject, section, figures, direction):
     claim = found[0]
     assert {k: v.value for k, v in claim.figures.items()} == {k: Decimal(v) for k, v in figures.items()}
     assert claim.direction == direction
-    assert subject[:2] in claim.quote or kind in ("yoy", "count", "share")
+    # The quote is the sentence that makes the claim (for every kind), not merely one that mentions it.
+    assert compact(QUOTES[kind, subject, section]) in compact(claim.quote), claim.quote
 
 
 def test_share_denominators(claims):

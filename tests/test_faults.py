@@ -10,7 +10,7 @@ import pytest
 
 from juesuan.engine import audit
 from juesuan.extract.text import read_text
-from juesuan.rules import REGISTRY, Severity, Status
+from juesuan.rules import Severity, Status, registry
 
 from conftest import delete_lines, replace_after, replace_once, set_cells
 
@@ -167,7 +167,7 @@ def test_injected_fault_fails_its_rule(seed_text, name, mutate, rule_id):
 
 def test_every_rule_has_a_fault_case():
     covered = {rule_id for _, _, rule_id in CASES}
-    missing = sorted(set(REGISTRY) - covered)
+    missing = sorted(set(registry()) - covered)
     assert not missing, f"rules without a fault case: {missing}"
 
 

@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Callable, Iterable
 
 from juesuan.core.model import Cell, Document, Location
-from juesuan.core.money import Amount, CellKind, Interval, format_percent, format_wan
+from juesuan.core.money import Amount, Interval, format_percent, format_wan, signed_sum
 from juesuan.core.labels import table_label
 
 
@@ -84,6 +84,8 @@ class RuleOutcome:
     findings: list[Finding]
     comparisons: int
     evidence: list[Comparison] = field(default_factory=list)
+    #: Set by the engine when the rule raised by accident (a bug, not a verdict): ``Type: message``.
+    crash: str | None = None
 
 
 class NotApplicable(Exception):
@@ -113,19 +115,41 @@ class Rule:
         return check.outcome()
 
 
-REGISTRY: dict[str, Rule] = {}
+RULE_MARK = "__juesuan_rule__"
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """What ``@rule`` records on a function: everything of a :class:`Rule` but the function itself."""
+
+    id: str
+    statement: str
+    basis: str
+    family: str
 
 
 def rule(id: str, statement: str, basis: str, family: str):
-    """Register a rule function under a stable id."""
+    """Mark a function as the rule ``id``. It only marks: nothing is registered anywhere.
 
-    def register(func: Callable[["Check"], None]) -> Callable[["Check"], None]:
-        if id in REGISTRY:
-            raise ValueError(f"duplicate rule id {id}")
-        REGISTRY[id] = Rule(id, statement, basis, family, func)
+    :func:`juesuan.rules.registry` collects the marked functions of the family modules it lists.
+    """
+
+    def mark(func: Callable[["Check"], None]) -> Callable[["Check"], None]:
+        setattr(func, RULE_MARK, RuleSpec(id, statement, basis, family))
         return func
 
-    return register
+    return mark
+
+
+def rules_of(module) -> list[Rule]:
+    """The rules a module defines (functions marked with ``@rule`` whose home is that module), in
+    the order they are written."""
+    found = []
+    for obj in vars(module).values():
+        spec = getattr(obj, RULE_MARK, None)
+        if isinstance(spec, RuleSpec) and getattr(obj, "__module__", None) == module.__name__:
+            found.append(Rule(spec.id, spec.statement, spec.basis, spec.family, obj))
+    return found
 
 
 @dataclass
@@ -197,13 +221,7 @@ class Check:
     @staticmethod
     def value(cell: Cell | None) -> Amount | None:
         """A cell as an amount: blank and —— count as an exact zero; text cannot be summed (None)."""
-        if cell is None:
-            return Amount.exact(0)
-        if cell.kind is CellKind.AMOUNT:
-            return cell.amount
-        if cell.kind in (CellKind.BLANK, CellKind.DASH):
-            return Amount.exact(0)
-        return None
+        return Amount.exact(0) if cell is None else cell.summand
 
     # --- comparisons -------------------------------------------------------------------------------
 
@@ -214,8 +232,7 @@ class Check:
         if total is None or any(p is None for _, p in parts):
             self.skip(f"{what}：含无法识别的数值")
             return
-        expected = sum((Decimal(sign) * p.value for sign, p in parts), Decimal(0))
-        envelope = sum((p.half_step for _, p in parts), Decimal(0)) + total.half_step
+        expected, envelope = signed_sum(parts, total)
         self.compare(expected, total.value, envelope, what=what, location=location)
 
     def compare(self, expected: Decimal, actual: Decimal, envelope: Decimal, *, what: str, location: Location,

@@ -1,3 +1,4 @@
-"""The narrative against the tables and against itself (DOMAIN.md §5), one file per kind of claim."""
+"""The narrative against the tables and against itself (DOMAIN.md §5), one module per kind of claim.
 
-from juesuan.rules.narrative import amounts, budget, counts, lists, shares, yoy  # noqa: F401  (registration)
+The modules are listed in :data:`juesuan.rules.FAMILY_MODULES`; nothing registers itself on import.
+"""
