@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "yangquan-bigdata-center-2024.txt"
-# JUESUAN_REALDOCS points elsewhere (a worktree whose parent has no shared/).
+# ../shared/realdocs beside the checkout; JUESUAN_REALDOCS points elsewhere (a worktree one level deeper)
 REALDOCS = Path(os.environ.get("JUESUAN_REALDOCS") or ROOT.parent / "shared" / "realdocs")
 
 

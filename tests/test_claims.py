@@ -28,8 +28,8 @@ CASES = [
     ("yoy", "收入总计", 1, {"change": "59.73", "percent": "14.04", "current": "365.65"}, "down"),
     ("share", "基本支出", 3, {"amount": "340.67", "percent": "93.17"}, None),
     ("share", "一般公共服务支出", 5, {"amount": "249.89", "percent": "68.34"}, None),
-    ("budget", "一般公共预算财政拨款支出", 5, {"budget": "352.87", "final": "365.65", "rate": "103.62"}, None),
-    ("budget", "卫生健康支出", 5, {"budget": "13.09", "final": "13.02", "rate": "99.47"}, None),
+    ("budget", "一般公共预算财政拨款支出", 5, {"budget": "352.87", "budget_initial": "352.87", "final": "365.65", "rate": "103.62"}, None),
+    ("budget", "卫生健康支出", 5, {"budget": "13.09", "budget_initial": "13.09", "final": "13.02", "rate": "99.47"}, None),
     ("yoy", "社会保障和就业支出", 5, {"change": "13.15", "percent": "20.32", "current": "77.85"}, "up"),
     ("amount", "住房公积金", 6, {"amount": "24.9"}, None),
     ("count", "出国团组", 9, {"count": "0"}, None),
@@ -82,3 +82,20 @@ def test_breakdown_lists_every_part(claims):
 
 def test_threshold_is_not_an_amount(claims):
     assert not [c for c in claims if c.kind == "amount" and c.figures["amount"].value == 100]
+
+
+def test_kinds_and_directions_read_as_their_old_strings_and_have_chinese_labels():
+    from juesuan.claims import ClaimKind, Direction
+
+    assert ClaimKind.SHARE == "share" and f"{ClaimKind.BUDGET}" == "budget" and str(Direction.UP) == "up"
+    assert ClaimKind("yoy") is ClaimKind.YOY
+    assert all(k.label and not k.label.isascii() for k in ClaimKind)
+    assert all(d.label and not d.label.isascii() for d in Direction)
+
+
+def test_a_budget_word_in_the_next_sentence_is_the_claims(claims):
+    from juesuan.claims import Direction
+
+    # the seed states no 大于/小于: no budget claim may carry one it did not read
+    assert all(c.direction is None for c in claims if c.kind == "budget")
+    assert Direction.BELOW.label == "决算小于预算"

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Mapping
 
-from juesuan.claims import Claim, extract_claims
+from juesuan.claims import Claim, claims_summary, extract_claims
 from juesuan.core.model import Document
 from juesuan.extract import read_document
 from juesuan.extract.assemble import describe_document
@@ -64,6 +64,7 @@ class AuditResult:
             "document": describe_document(self.document),
             "findings": [f.to_dict() for f in self.findings],
             "ledger": self.ledger(),
+            "claims": claims_summary(self.claims),
         }
 
 

@@ -19,8 +19,14 @@ from juesuan.rules.base import Finding, Rule, RuleOutcome, Severity, Status, rul
 FAMILY_MODULES: tuple[str, ...] = (
     "juesuan.rules.tables",
     "juesuan.rules.completeness",
+    "juesuan.rules.text",
     "juesuan.rules.cross",
-    "juesuan.rules.narrative",
+    "juesuan.rules.narrative.amounts",
+    "juesuan.rules.narrative.shares",
+    "juesuan.rules.narrative.yoy",
+    "juesuan.rules.narrative.budget",
+    "juesuan.rules.narrative.lists",
+    "juesuan.rules.narrative.counts",
 )
 
 
