@@ -359,6 +359,9 @@ def _count_subject(context: str, unit: str, money_subject: str = "") -> str:
         for name, aliases in _VEHICLE_KINDS:
             if any(compact(a) in own for a in aliases):
                 return f"车辆·{name}"
+    if unit in ("个", "批次", "次") and "接待" in c and ("国内" in c or unit == "次"):
+        # 发生国内接待1次 / 共接待国内来访团组3个: domestic reception batches, not foreign guests
+        return "接待批次"
     if "来访" in c or "外宾" in c or "来宾" in c:
         return f"外宾接待{unit}"
     if unit != "人次" and ("团组" in c or (unit == "个" and "出国" in c)):

@@ -10,9 +10,9 @@ import re
 from juesuan.claims.model import Direction
 
 MONEY_UNITS = ("万元", "亿元", "元")
-COUNT_UNITS = ("人次", "批次", "台(套)", "台", "套", "个", "辆", "人", "项")
+COUNT_UNITS = ("人次", "批次", "次", "台(套)", "台", "套", "个", "辆", "人", "项")
 
-FIGURE = re.compile(r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?P<unit>万元|亿元|元|%|人次|批次|台\(套\)|台|套|个|辆|人|项)")
+FIGURE = re.compile(r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?P<unit>万元|亿元|元|%|人次|批次|次|台\(套\)|台|套|个|辆|人|项)")
 SENTENCE = re.compile(r"[^。;；!?！？]+[。;；!?！？]?")
 
 # year-on-year: the amount word and the percent word
