@@ -1,7 +1,13 @@
-"""The command line: ``juesuan check PATH`` and ``juesuan rules``.
+"""The command line: ``juesuan check PATH``, ``audit``, ``batch``, ``synth`` and ``rules``.
 
-Exit codes of ``check``: 0 no error-level finding, 1 error-level findings, 2 the input cannot be read
-(one line on stderr naming the file and the reason, no traceback).
+Exit codes of ``check``, ``audit`` and ``batch`` (README, "Exit codes"):
+
+- 0: audited, no error-level finding, and every rule ran (passed or did not apply);
+- 1: audited, error-level findings (whether or not some rules could not run);
+- 2: nothing audited for an input: it cannot be read (or, for ``batch``, any unit failed), or the
+  output folder cannot be written; one line on stderr naming the file or folder and the reason;
+- 3: audited, no error-level finding, but some rules could not run (a table or a cell could not
+  be read): the document is not shown clean.
 """
 
 from __future__ import annotations
@@ -12,11 +18,18 @@ import os
 import sys
 
 from juesuan import __version__
-from juesuan.core.exceptions import InputError, JuesuanError
-from juesuan.rules import REGISTRY, Severity
+from juesuan.core.exceptions import InputError, JuesuanError, OutputError, output_error
+from juesuan.rules import Severity, registry
 from juesuan.rules.base import SEVERITY_LABELS, Status
 
-EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
+
+
+def exit_code(errors: int, could_not_check: int) -> int:
+    """0 clean, 1 error findings, 3 no error finding but some rules could not run."""
+    if errors:
+        return EXIT_FINDINGS
+    return EXIT_INCOMPLETE if could_not_check else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,13 +48,16 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--unit-name", help="单位名称（封面读不出时）")
     audit.add_argument("--year", type=int, help="年度（封面读不出时）")
     audit.add_argument("--extra-tolerance", default="0", help="额外容差，万元（默认 0）")
-    audit.add_argument("--timeout", type=int, default=600, help="每个单元格的时限，秒")
+    audit.add_argument("--cell-timeout", type=int, default=600, help="工作簿每个单元格的时限，秒（默认 600）")
+    audit.add_argument("--timeout", type=int, dest="cell_timeout", help=argparse.SUPPRESS)  # deprecated alias
 
     batch = sub.add_parser("batch", help="批量审核多个单位 / audit many units")
     batch.add_argument("inputs", nargs="+", help="文件或文件夹（文件夹内的 .pdf 和 .txt 都会审核）")
     batch.add_argument("--out", required=True, help="输出目录")
     batch.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1), help="并行的工作进程数")
-    batch.add_argument("--timeout", type=int, default=600, help="每个单位的时限，秒（默认 600）")
+    batch.add_argument("--unit-timeout", type=int, default=600, help="每个单位（读取、工作簿、报告）的时限，秒（默认 600）")
+    batch.add_argument("--timeout", type=int, dest="unit_timeout", help=argparse.SUPPRESS)  # deprecated alias
+    batch.add_argument("--cell-timeout", type=int, help="工作簿每个单元格的时限，秒（默认同 --unit-timeout）")
     batch.add_argument("--resume", action="store_true", help="跳过输出完整且输入未变的单位")
     batch.add_argument("--scheduler", help="dask 调度器地址（tcp://host:8786），或 local 在本机启动 LocalCluster")
     batch.add_argument("--extra-tolerance", default="0", help="额外容差，万元（默认 0）")
@@ -49,16 +65,16 @@ def main(argv: list[str] | None = None) -> int:
     batch.add_argument("--no-summary", action="store_true", help="不生成 summary.html")
     batch.add_argument("--quiet", action="store_true", help="不显示进度条")
 
-    synth = sub.add_parser("synth", help="生成合成的决算公开文件（测试与基准用）/ synthetic disclosures")
-    synth.add_argument("--units", type=int, required=True, help="生成多少个单位")
-    synth.add_argument("--out", required=True, help="输出目录")
-    synth.add_argument("--faults", action="store_true", help="注入已知错误，并写出 answer_key.json")
-    synth.add_argument("--seed", type=int, default=0, help="随机种子（同一种子生成相同文件）")
-    synth.add_argument("--pdf-share", type=float, default=0.2, help="以 PDF 形式生成的比例（默认 0.2）")
+    # Developer tooling (the juesuan-dev distribution, console script juesuan-synth); listed here so
+    # `juesuan synth ...` keeps working where it is installed. Its arguments are juesuan-synth's.
+    sub.add_parser("synth", add_help=False, help="生成合成的决算公开文件（开发工具 juesuan-synth）/ synthetic disclosures")
 
     rules = sub.add_parser("rules", help="列出全部规则 / list the rules")
     rules.add_argument("--format", choices=("table", "json"), default="table")
 
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["synth"]:
+        return _synth(argv[1:])
     args = parser.parse_args(argv)
     if args.command == "rules":
         return _list_rules(args.format)
@@ -66,8 +82,6 @@ def main(argv: list[str] | None = None) -> int:
         return _audit(args)
     if args.command == "batch":
         return _batch(args)
-    if args.command == "synth":
-        return _synth(args)
     return _check(args.path, args.format, args.rules)
 
 
@@ -80,60 +94,101 @@ def _unreadable(path: str, problem) -> int:
     return EXIT_UNREADABLE
 
 
+def _unwritable(problem: OutputError) -> int:
+    print(f"juesuan: {problem.path}: {problem.reason}", file=sys.stderr)
+    return EXIT_UNREADABLE
+
+
 def _batch(args) -> int:
-    from juesuan.run.batch import run_batch
+    from juesuan.run.batch import UnitStatus, run_batch
 
     try:
-        report = run_batch(args.inputs, args.out, workers=args.workers, timeout=args.timeout, resume=args.resume,
+        report = run_batch(args.inputs, args.out, workers=args.workers, unit_timeout=args.unit_timeout,
+                           cell_timeout=args.cell_timeout, resume=args.resume,
                            scheduler=args.scheduler, extra_tolerance=args.extra_tolerance,
                            show_progress=not args.quiet, memory_limit_mb=args.memory_limit,
                            summary=not args.no_summary)
     except KeyboardInterrupt:
         print("juesuan: 已中断；已完成的单位保留，可用 --resume 继续", file=sys.stderr)
         return 130
-    ok, skipped, failed = report.count("ok"), report.count("skipped"), report.count("failed")
-    errors = sum(r.errors for r in report.results)
-    print(f"共 {len(report.results)} 个单位：完成 {ok}，跳过 {skipped}，失败 {failed}；错误级发现 {errors} 条；用时 {report.seconds:.1f} 秒")
-    for r in report.results:
-        if r.status == "failed":
+    except OutputError as exc:
+        return _unwritable(exc)
+    except OSError as exc:
+        problem = output_error(args.out, exc)
+        if problem is None:
+            raise
+        return _unwritable(problem)
+    mine = report.this_run()  # not the units other runs left in --out
+    ok, skipped, failed = (sum(1 for r in mine if r.status == s) for s in (UnitStatus.OK, UnitStatus.SKIPPED,
+                                                                            UnitStatus.FAILED))
+    audited = [r for r in mine if r.status in (UnitStatus.OK, UnitStatus.SKIPPED)]
+    errors = sum(r.errors for r in audited)
+    incomplete = sum(1 for r in audited if r.could_not_check)
+    print(f"共 {ok + skipped + failed} 个单位：完成 {ok}，跳过 {skipped}，失败 {failed}；错误级发现 {errors} 条；"
+          f"有规则无法检查的单位 {incomplete} 个；用时 {report.seconds:.1f} 秒")
+    for r in mine:
+        if r.status == UnitStatus.FAILED:
             print(f"  失败 {r.unit}：{r.reason}")
+    for entry in report.skipped_inputs:
+        print(f"  未审核 {entry['path']}：{entry['reason']}")
+    for name, reason in report.output_errors.items():
+        print(f"  未能写出 {name}：{reason}")
     print(f"汇总页：{os.path.join(args.out, 'index.html')}")
     if failed:
         return EXIT_UNREADABLE
-    return EXIT_FINDINGS if errors else EXIT_OK
+    return exit_code(errors, incomplete)
 
 
-def _synth(args) -> int:
-    from pathlib import Path
-
-    from juesuan_dev.synth import generate
-
-    units = generate(args.units, Path(args.out), faults=args.faults, seed=args.seed, pdf_share=args.pdf_share)
-    print(f"已生成 {len(units)} 个单位到 {args.out}" + ("（含 answer_key.json）" if args.faults else ""))
-    return EXIT_OK
+def _synth(argv: list[str]) -> int:
+    """Delegate to the developer tooling's juesuan-synth, or say how to install it."""
+    try:
+        from juesuan_dev.cli import main as synth_main
+    except ImportError:
+        print("juesuan: synth 是开发工具，未安装。请在项目目录运行 `make venv`（或 `pip install -e devtools`），"
+              "然后使用 juesuan-synth / synth needs the developer tooling: pip install -e devtools", file=sys.stderr)
+        return EXIT_UNREADABLE
+    return synth_main(argv, prog="juesuan synth")
 
 
 def _audit(args) -> int:
     from juesuan.extract import read_document
     from juesuan.run.audit import NOTEBOOK, AuditRunError, run_audit
+    from juesuan.run.batch import check_output_folder, could_not_check, out_lock
     from juesuan.run.kernels import FreshKernel
 
     kernel = FreshKernel(cwd=NOTEBOOK.parent).start()  # it boots while the document is read
     try:
         document = read_document(args.path)
-        outputs = run_audit(args.path, args.out, unit_name=args.unit_name, year=args.year,
-                            extra_tolerance=args.extra_tolerance, timeout=args.timeout, document=document,
-                            runner=kernel)
+        out = check_output_folder(args.out)
+        with out_lock(out, clean=False) as writing:  # a batch starting meanwhile leaves our work alone
+            outputs = run_audit(args.path, out, unit_name=args.unit_name, year=args.year,
+                                extra_tolerance=args.extra_tolerance, timeout=args.cell_timeout, document=document,
+                                runner=kernel)
+            with writing():
+                pass  # the last one out removes the lock files
+    except OutputError as exc:
+        return _unwritable(exc)
     except AuditRunError as exc:
+        from juesuan.core.exceptions import OUTPUT_FAILURE_MARKERS
+
+        if any(marker in exc.reason for marker in OUTPUT_FAILURE_MARKERS):
+            return _unwritable(OutputError(args.out, f"输出目录无法写入：{exc.reason}", "full"))
         return _unreadable(args.path, f"审核工作簿运行失败：{exc.reason}")
     except JuesuanError as exc:
         return _unreadable(args.path, exc)
+    except OSError as exc:
+        problem = output_error(args.out, exc)
+        if problem is None:
+            raise
+        return _unwritable(problem)
     finally:
         kernel.close()
-    print(f"单位：{document.unit_name or outputs.unit}　错误 {outputs.errors}　警告 {outputs.warnings}　提示 {outputs.notes}　用时 {outputs.seconds:.1f} 秒")
+    incomplete = could_not_check(outputs.folder)
+    print(f"单位：{document.unit_name or outputs.unit}　错误 {outputs.errors}　警告 {outputs.warnings}　提示 {outputs.notes}"
+          f"　无法检查的规则 {incomplete}　用时 {outputs.seconds:.1f} 秒")
     for name in ("report.html", "audit.html", "findings.json", "workpaper.xlsx", "audit.ipynb"):
         print(f"  {name:<15} {outputs.files[name]}")
-    return EXIT_FINDINGS if outputs.errors else EXIT_OK
+    return exit_code(outputs.errors, incomplete)
 
 
 def _check(path: str, fmt: str, rules: str | None) -> int:
@@ -142,7 +197,8 @@ def _check(path: str, fmt: str, rules: str | None) -> int:
 
     rule_ids = [r.strip() for r in rules.split(",")] if rules else None
     if rule_ids:
-        unknown = [r for r in rule_ids if r not in REGISTRY]
+        known = registry()
+        unknown = [r for r in rule_ids if r not in known]
         if unknown:
             print(f"juesuan: 未知规则：{', '.join(unknown)}（juesuan rules 列出全部规则）", file=sys.stderr)
             return EXIT_UNREADABLE
@@ -150,12 +206,16 @@ def _check(path: str, fmt: str, rules: str | None) -> int:
         result = audit(read_document(path), rule_ids)
     except JuesuanError as exc:
         return _unreadable(path, exc)
+    from juesuan.present.evidence import attach_pages
+
+    attach_pages(result, path)  # every finding on a PDF carries its page, as in the notebook's findings.json
     if fmt == "json":
         json.dump(result.to_json_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_text(result))
-    return EXIT_FINDINGS if result.has_errors else EXIT_OK
+    incomplete = sum(1 for o in result.outcomes if o.status is Status.COULD_NOT_CHECK)
+    return exit_code(1 if result.has_errors else 0, incomplete)
 
 
 def render_text(result) -> str:
@@ -201,14 +261,15 @@ def _table_lines(result) -> list[str]:
 
 
 def _list_rules(fmt: str) -> int:
+    rules = registry()
     if fmt == "json":
-        rows = [{"rule": r.id, "family": r.family, "statement": r.statement, "basis": r.basis} for r in REGISTRY.values()]
+        rows = [{"rule": r.id, "family": r.family, "statement": r.statement, "basis": r.basis} for r in rules.values()]
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
-    for r in REGISTRY.values():
+    for r in rules.values():
         print(f"{r.id:<28} {r.statement}　[{r.basis}]")
-    print(f"\n共 {len(REGISTRY)} 条规则")
+    print(f"\n共 {len(rules)} 条规则")
     return EXIT_OK
 
 

@@ -18,24 +18,21 @@ import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 
-from juesuan.core.exceptions import JuesuanError
+from juesuan.core.exceptions import AuditRunError, JuesuanError  # noqa: F401 - AuditRunError re-exported
 from juesuan.present.html import write_html
 
-ROOT = Path(__file__).resolve().parents[3]
-NOTEBOOK = ROOT / "notebooks" / "audit_unit.ipynb"
+
+def shipped_notebook(name: str) -> Path:
+    """A notebook shipped inside the package (``juesuan/notebooks/``, identical to ``notebooks/``)."""
+    return Path(str(files("juesuan") / "notebooks" / name))
+
+
+NOTEBOOK = shipped_notebook("audit_unit.ipynb")
 OUTPUT_FILES = ("audit.ipynb", "audit.html", "report.html", "findings.json", "metrics.json", "workpaper.xlsx")
 MANIFEST = "unit.json"
-
-
-class AuditRunError(JuesuanError):
-    """The notebook failed for a unit; ``reason`` says why in one line, ``unit`` names it."""
-
-    def __init__(self, unit: str, reason: str):
-        super().__init__(f"{unit}: {reason}")
-        self.unit = unit
-        self.reason = reason
 
 
 @dataclass
@@ -57,7 +54,20 @@ def unit_folder_name(source: str | Path) -> str:
     stem = re.sub(r"[\x00-\x1f\x7f/\\:*?\"<>|'`$]", "_", stem)
     stem = re.sub(r"\s+", "_", stem).strip("._ ")
     stem = stem.replace("..", "_")
-    return (stem or "unit")[:120]
+    return _cut_to_bytes(stem or "unit", FOLDER_NAME_BYTES)
+
+
+#: A unit folder name's limit in UTF-8 bytes. File systems allow 255 bytes per name; the batch adds
+#: ``-<8 hex>`` to tell apart two inputs of one name, and the swap adds ``.<name>.old-<pid>-<ns>``.
+FOLDER_NAME_BYTES = 200
+
+
+def _cut_to_bytes(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-8 bytes, never inside a character."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", errors="ignore").rstrip("._ ") or "unit"
 
 
 def find_notebook() -> Path:
@@ -116,13 +126,24 @@ def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None
 
             record = {**manifest, "unit": unit, "errors": outputs.errors, "warnings": outputs.warnings,
                       "notes": outputs.notes, "seconds": round(outputs.seconds, 3),
-                      "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}
+                      "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                      "outputs": {name: file_sha256(work / name) for name in OUTPUT_FILES}}  # checked by --resume
             (work / MANIFEST).write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
         _swap_in(work, final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return outputs
+
+
+def file_sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _count_findings(outputs: AuditOutputs, folder: Path) -> None:

@@ -3,7 +3,7 @@
 ``index.html`` (one row per unit, sortable, self-contained), ``findings.csv`` and ``findings.xlsx``
 (every unit's findings, one row each), ``batch.json`` (versions, timings, statuses) and
 ``summary.html`` (rendered from ``notebooks/batch_summary.ipynb``). Every file is written to a
-temporary name and renamed into place.
+temporary name and renamed into place, each on its own: one that fails is recorded, not fatal.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from juesuan import __version__
+from juesuan.run.status import STATUS_LABELS, WITH_OUTPUTS, UnitStatus
 
 FINDING_COLUMNS = ["单位目录", "单位名称", "年度", "规则", "级别", "说明", "应为", "实为", "差额",
                    "表", "行", "列", "页", "行号", "原文"]
-STATUS_LABELS = {"ok": "完成", "failed": "失败", "skipped": "已完成（跳过）"}
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -40,7 +40,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
 def findings_rows(report, out: Path) -> list[dict]:
     rows = []
     for r in report.results:
-        if r.status not in ("ok", "skipped"):
+        if r.status not in WITH_OUTPUTS:
             continue
         try:
             data = json.loads((out / r.unit / "findings.json").read_text(encoding="utf-8"))
@@ -70,13 +70,72 @@ def versions() -> dict:
 
 
 def write_batch_outputs(report, out: Path, *, summary: bool = True) -> dict[str, Path]:
+    """Every batch output, each on its own: one that fails (whatever a unit's content holds) is
+    recorded in ``report.output_errors`` and batch.json, and the others are still written."""
+    written: dict[str, Path] = {}
+    errors = report.output_errors
+
+    def attempt(name: str, write) -> bool:
+        try:
+            write()
+        except Exception as exc:  # one writer's failure must not cost the batch its other outputs
+            errors[name] = f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:300]
+            return False
+        written[name] = out / name
+        return True
+
+    try:
+        rows = findings_rows(report, out)
+    except Exception as exc:  # a unit's findings.json that does not read as expected
+        rows = []
+        errors["findings"] = f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:300]
+    attempt("findings.csv", lambda: _write_csv(rows, out))
+    attempt("findings.xlsx", lambda: _write_xlsx(report, rows, out))
+    batch = {
+        "versions": versions(),
+        "started": report.started,
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "seconds": report.seconds,
+        "workers": report.workers,
+        "scheduler": report.scheduler,
+        "counts": {s.value: report.count(s) for s in UnitStatus},
+        "units_per_second": round(report.count(UnitStatus.OK) / report.seconds, 3) if report.seconds else None,
+        "summary_error": None,
+        "output_errors": errors,
+        "skipped_inputs": report.skipped_inputs,
+        "units": [asdict(r) for r in report.results],
+    }
+    attempt("batch.json", lambda: _write_json(batch, out / "batch.json"))
+    if summary:
+        # reads batch.json and findings.csv, so it comes after them
+        if not attempt("summary.html", lambda: render_summary(out)):
+            batch["summary_error"] = errors["summary.html"]
+    attempt("index.html", lambda: _atomic_write(
+        out / "index.html", index_html(report, out, summary_ok="summary.html" in written).encode("utf-8", "backslashreplace")))
+    if errors:  # batch.json tells what was not written
+        attempt("batch.json", lambda: _write_json(batch, out / "batch.json"))
+    return written
+
+
+def _write_json(data: dict, path: Path) -> None:
+    try:
+        text = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    except (UnicodeEncodeError, ValueError):  # a lone surrogate from a file name: escape everything
+        text = json.dumps(data, ensure_ascii=True, indent=2, default=str).encode("ascii")
+    _atomic_write(path, text)
+
+
+def _write_csv(rows: list[dict], out: Path) -> None:
     import pandas as pd
 
-    rows = findings_rows(report, out)
     frame = pd.DataFrame(rows, columns=FINDING_COLUMNS)
-    written = {}
-    _atomic_write(out / "findings.csv", frame.to_csv(index=False).encode("utf-8-sig"))
-    written["findings.csv"] = out / "findings.csv"
+    _atomic_write(out / "findings.csv", frame.to_csv(index=False).encode("utf-8-sig", "backslashreplace"))
+
+
+def _write_xlsx(report, rows: list[dict], out: Path) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     units = pd.DataFrame([{
         "单位目录": r.unit, "单位名称": r.unit_name, "年度": r.year or "", "状态": STATUS_LABELS.get(r.status, r.status),
         "原因": r.reason, "错误": r.errors, "警告": r.warnings, "提示": r.notes, "用时（秒）": r.seconds, "来源": r.source,
@@ -92,45 +151,19 @@ def write_batch_outputs(report, out: Path, *, summary: bool = True) -> dict[str,
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
-    written["findings.xlsx"] = out / "findings.xlsx"
-    batch = {
-        "versions": versions(),
-        "started": report.started,
-        "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "seconds": report.seconds,
-        "workers": report.workers,
-        "scheduler": report.scheduler,
-        "counts": {s: report.count(s) for s in ("ok", "failed", "skipped")},
-        "units_per_second": round(sum(1 for r in report.results if r.status == "ok") / report.seconds, 3)
-        if report.seconds else None,
-        "summary_error": None,
-        "units": [asdict(r) for r in report.results],
-    }
-    _atomic_write(out / "batch.json", json.dumps(batch, ensure_ascii=False, indent=2).encode("utf-8"))
-    if summary:
-        try:
-            render_summary(out)  # reads batch.json and findings.csv, so it comes after them
-            written["summary.html"] = out / "summary.html"
-        except Exception as exc:  # the summary must never cost the batch its results
-            batch["summary_error"] = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-            _atomic_write(out / "batch.json", json.dumps(batch, ensure_ascii=False, indent=2).encode("utf-8"))
-    _atomic_write(out / "index.html", index_html(report, out, summary_ok="summary.html" in written).encode("utf-8"))
-    written["index.html"] = out / "index.html"
-    written["batch.json"] = out / "batch.json"
-    return written
 
 
 def render_summary(out: Path) -> None:
     """Run notebooks/batch_summary.ipynb over the batch folder and write summary.html."""
     from juesuan.run.kernels import papermill_runner
     from juesuan.present.html import write_html
-    from juesuan.run.audit import NOTEBOOK
+    from juesuan.run.audit import shipped_notebook
 
-    template = NOTEBOOK.parent / "batch_summary.ipynb"
+    template = shipped_notebook("batch_summary.ipynb")
     work = Path(tempfile.mkdtemp(prefix=".summary.", suffix=".partial", dir=out))
     try:
         executed = work / "batch_summary.ipynb"
-        papermill_runner()(template, executed, {"batch_dir": str(out)}, NOTEBOOK.parent, 600)
+        papermill_runner()(template, executed, {"batch_dir": str(out)}, template.parent, 600)
         write_html(executed, work / "summary.html", shareable=True, heading="批量审核汇总")
         os.replace(work / "summary.html", out / "summary.html")
     finally:
@@ -171,16 +204,16 @@ th[data-order=desc]::after { content: " ▼"; } td.num { text-align: right; } tr
 
 def index_html(report, out: Path, *, summary_ok: bool) -> str:
     e = html.escape
-    ok = report.count("ok") + report.count("skipped")
+    ok = sum(report.count(s) for s in WITH_OUTPUTS)
     rows = []
     for r in report.results:
         links = ""
-        if r.status in ("ok", "skipped") and (out / r.unit / "report.html").exists():
+        if r.status in WITH_OUTPUTS and (out / r.unit / "report.html").exists():
             quoted = e(r.unit, quote=True)
             links = f'<a href="{quoted}/report.html">报告</a> · <a href="{quoted}/audit.html">工作底稿</a>'
         status = STATUS_LABELS.get(r.status, r.status)
         rows.append(
-            f'<tr class="{e(r.status)}"><td>{e(r.unit)}</td><td>{e(r.unit_name or "")}</td><td>{e(str(r.year or ""))}</td>'
+            f'<tr class="{e(str(r.status))}"><td>{e(r.unit)}</td><td>{e(r.unit_name or "")}</td><td>{e(str(r.year or ""))}</td>'
             f'<td>{e(status)}</td><td class="num{" err" if r.errors else ""}">{r.errors}</td><td class="num">{r.warnings}</td>'
             f'<td class="num">{r.notes}</td><td class="num" data-sort="{r.seconds}">{r.seconds:.1f}</td>'
             f'<td>{e(r.reason)}</td><td>{links}</td></tr>'
