@@ -97,9 +97,13 @@ TABLES: dict[str, TableSpec] = {
         ("国有资本经营预算财政拨款支出决算表", "国有资本经营预算财政拨款收入支出决算表", "国有资本经营预算支出决算表"),
         "coded",
         (
+            # printed as a 收入支出 table (Shanghai): the same columns as 07
+            ("opening", ("年初结转和结余",)),
+            ("income", ("本年收入",)),
             ("total", ("合计", "小计", "本年支出")),
             ("basic", ("基本支出",)),
             ("project", ("项目支出",)),
+            ("closing", ("年末结转和结余",)),
         ),
     ),
     "09": TableSpec(
