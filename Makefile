@@ -41,7 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_notebook.py
 
 bench-batch: $(STAMP)
-	$(BIN)/python benchmarks/bench_batch.py
+	$(BIN)/python benchmarks/bench_batch.py $(BENCH_ARGS)
 
 # JupyterLab in the project's environment, with its kernel registered: open notebooks/audit_unit.ipynb,
 # set the parameters cell to your own file and step through it.
