@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--year", type=int, help="年度（封面读不出时）")
     audit.add_argument("--extra-tolerance", default="0", help="额外容差，万元（默认 0）")
     audit.add_argument("--timeout", type=int, default=600, help="每个单元格的时限，秒")
+    audit.add_argument("--review", help="复核记录：填好复核结论的 workpaper.xlsx 或 CSV（编号,复核结论,复核意见）")
 
     batch = sub.add_parser("batch", help="批量审核多个单位 / audit many units")
     batch.add_argument("inputs", nargs="+", help="文件或文件夹（文件夹内的 .pdf 和 .txt 都会审核）")
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     batch.add_argument("--memory-limit", type=int, help="每个工作进程的内存上限，MB")
     batch.add_argument("--no-summary", action="store_true", help="不生成 summary.html")
     batch.add_argument("--quiet", action="store_true", help="不显示进度条")
+    batch.add_argument("--review-dir", help="复核记录目录：<文件名>.review.csv 或 <单位目录>/workpaper.xlsx")
 
     synth = sub.add_parser("synth", help="生成合成的决算公开文件（测试与基准用）/ synthetic disclosures")
     synth.add_argument("--units", type=int, required=True, help="生成多少个单位")
@@ -87,13 +89,15 @@ def _batch(args) -> int:
         report = run_batch(args.inputs, args.out, workers=args.workers, timeout=args.timeout, resume=args.resume,
                            scheduler=args.scheduler, extra_tolerance=args.extra_tolerance,
                            show_progress=not args.quiet, memory_limit_mb=args.memory_limit,
-                           summary=not args.no_summary)
+                           summary=not args.no_summary, review_dir=args.review_dir)
     except KeyboardInterrupt:
         print("juesuan: 已中断；已完成的单位保留，可用 --resume 继续", file=sys.stderr)
         return 130
     ok, skipped, failed = report.count("ok"), report.count("skipped"), report.count("failed")
-    errors = sum(r.errors for r in report.results)
-    print(f"共 {len(report.results)} 个单位：完成 {ok}，跳过 {skipped}，失败 {failed}；错误级发现 {errors} 条；用时 {report.seconds:.1f} 秒")
+    errors = sum(r.errors for r in report.results)  # findings the review dismissed (排除) left out
+    dismissed = sum(getattr(r, "dismissed", 0) for r in report.results)
+    print(f"共 {len(report.results)} 个单位：完成 {ok}，跳过 {skipped}，失败 {failed}；错误级发现 {errors} 条"
+          + (f"（另有复核排除 {dismissed} 条）" if dismissed else "") + f"；用时 {report.seconds:.1f} 秒")
     for r in report.results:
         if r.status == "failed":
             print(f"  失败 {r.unit}：{r.reason}")
@@ -120,15 +124,28 @@ def _audit(args) -> int:
     try:
         document = read_document(args.path)  # fail fast, before a kernel starts, on unreadable input
         outputs = run_audit(args.path, args.out, unit_name=args.unit_name, year=args.year,
-                            extra_tolerance=args.extra_tolerance, timeout=args.timeout, document=document)
+                            extra_tolerance=args.extra_tolerance, timeout=args.timeout, document=document,
+                            review=args.review)
     except AuditRunError as exc:
         return _unreadable(args.path, f"审核工作簿运行失败：{exc.reason}")
     except JuesuanError as exc:
         return _unreadable(args.path, exc)
     print(f"单位：{document.unit_name or outputs.unit}　错误 {outputs.errors}　警告 {outputs.warnings}　提示 {outputs.notes}　用时 {outputs.seconds:.1f} 秒")
+    _print_review(outputs)
     for name in ("report.html", "audit.html", "findings.json", "workpaper.xlsx", "audit.ipynb"):
         print(f"  {name:<15} {outputs.files[name]}")
     return EXIT_FINDINGS if outputs.errors else EXIT_OK
+
+
+def _print_review(outputs) -> None:
+    review = outputs.review or {}
+    if review.get("sources"):
+        tally = "　".join(f"{k} {v}" for k, v in (review.get("by_status") or {}).items())
+        print(f"复核：{tally}（排除的发现不计入上面的数目）；来自 {'、'.join(review['sources'])}")
+    for entry in review.get("stale") or []:
+        print(f"  失效的复核记录 {entry['id']}（{entry['status']}）：该发现本次不再出现")
+    for problem in review.get("problems") or []:
+        print(f"  复核记录有误：{problem}")
 
 
 def _check(path: str, fmt: str, rules: str | None) -> int:

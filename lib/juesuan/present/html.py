@@ -45,7 +45,10 @@ def write_html(notebook: Path, target: Path, *, shareable: bool, heading: str | 
         nb.cells = first + [c for c in nb.cells if "findings" not in c.metadata.get("tags", [])]
     config = Config()
     config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = set(REPORT_HIDDEN_TAGS) if shareable else {"injected-parameters"}
+    # The working paper shows the parameters the run really used: papermill's injected cell, not the template's defaults.
+    injected = any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    config.TagRemovePreprocessor.remove_cell_tags = (set(REPORT_HIDDEN_TAGS) if shareable
+                                                     else {"parameters"} if injected else set())
     config.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
     exporter = _FastHTMLExporter(config=config, template_name="basic")
     exporter.exclude_input = shareable
@@ -68,7 +71,9 @@ def write_html(notebook: Path, target: Path, *, shareable: bool, heading: str | 
         f"<p>由 juesuan 生成于 {generated}。本页面不引用任何外部资源，可离线打开和打印。</p></header>\n"
         f"{body}\n</body>\n</html>\n"
     )
-    target.write_text(_defang_urls(page), encoding="utf-8")
+    from juesuan.core.safe import clean_text
+
+    target.write_text(clean_text(_defang_urls(page)), encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=1)

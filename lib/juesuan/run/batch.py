@@ -49,6 +49,9 @@ class UnitResult:
     seconds: float = 0.0
     unit_name: str = ""  # the document's own 单位名称, when read
     year: int | None = None
+    dismissed: int = 0  # findings the review marked 排除 (not in the counts above)
+    stale: int = 0  # review entries whose finding no longer appears
+    review_by_status: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -58,6 +61,7 @@ class BatchSettings:
     extra_tolerance: str = "0"
     kernel_name: str | None = None
     memory_limit_mb: int | None = None
+    review_dir: str | None = None
     # Added to the whole-unit limit: a worker's first unit also starts its kernel and imports.
     grace_seconds: int = 60
 
@@ -177,9 +181,12 @@ def process_unit(unit: Unit, settings: BatchSettings) -> UnitResult:
         outputs = run_audit(unit.source, settings.out, document=document, runner=_warm_kernel(),
                             folder_name=unit.name, timeout=settings.timeout, extra_tolerance=settings.extra_tolerance,
                             manifest={"source": unit.source, "sha256": unit.sha256, "size": unit.size,
-                                      "juesuan": __version__})
+                                      "juesuan": __version__, "review_digest": _review_digest(unit, settings)},
+                            review_dir=settings.review_dir)
         result.status = "ok"
         result.errors, result.warnings, result.notes = outputs.errors, outputs.warnings, outputs.notes
+        result.dismissed, result.stale = outputs.dismissed, outputs.stale
+        result.review_by_status = outputs.review.get("by_status", {})
     except InputError as exc:
         result.reason, result.code = exc.reason, exc.code
     except AuditRunError as exc:
@@ -364,7 +371,7 @@ def run_dask(units: list[Unit], settings: BatchSettings, workers: int, scheduler
 def run_batch(inputs: list[str], out: str | Path, *, workers: int = 2, timeout: int = DEFAULT_TIMEOUT,
               resume: bool = False, scheduler: str | None = None, extra_tolerance: str = "0",
               show_progress: bool = True, memory_limit_mb: int | None = None,
-              summary: bool = True) -> BatchReport:
+              summary: bool = True, review_dir: str | None = None) -> BatchReport:
     """Audit every unit named by ``inputs`` into ``out``; returns the per-unit results."""
     from juesuan.run.batch_outputs import write_batch_outputs
 
@@ -381,12 +388,13 @@ def run_batch(inputs: list[str], out: str | Path, *, workers: int = 2, timeout: 
     units = [fingerprint(u) for u in units]
     todo: list[Unit] = []
     for unit in units:
-        if resume and is_complete(unit, out):
+        settings_review = BatchSettings(out=str(out), review_dir=review_dir)
+        if resume and is_complete(unit, out) and _review_unchanged(unit, out, settings_review):
             report.results.append(_skipped(unit, out))
         else:
             todo.append(unit)
     settings = BatchSettings(out=str(out), timeout=timeout, extra_tolerance=extra_tolerance,
-                             memory_limit_mb=memory_limit_mb)
+                             memory_limit_mb=memory_limit_mb, review_dir=review_dir)
     bar = _progress_bar(len(todo), show_progress)
 
     tally = {"ok": 0, "failed": 0}
@@ -419,7 +427,23 @@ def _skipped(unit: Unit, out: Path) -> UnitResult:
     return UnitResult(unit=unit.name, source=unit.source, status="skipped", reason="输出完整且输入未变，跳过",
                       errors=manifest.get("errors", 0), warnings=manifest.get("warnings", 0),
                       notes=manifest.get("notes", 0), seconds=0.0, unit_name=findings.get("unit") or "",
-                      year=findings.get("year"))
+                      year=findings.get("year"), dismissed=manifest.get("dismissed", 0), stale=manifest.get("stale", 0),
+                      review_by_status=manifest.get("review_by_status", {}))
+
+
+def _review_digest(unit: Unit, settings: BatchSettings) -> str:
+    """What the auditor's review of this unit says now (see juesuan.present.review.digest)."""
+    from juesuan.present.review import digest
+
+    return digest(unit.source, review_dir=settings.review_dir, unit=unit.name, out=settings.out)
+
+
+def _review_unchanged(unit: Unit, out: Path, settings: BatchSettings) -> bool:
+    try:
+        manifest = json.loads((out / unit.name / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return manifest.get("review_digest", "") == _review_digest(unit, settings)
 
 
 def _progress_bar(total: int, enabled: bool):

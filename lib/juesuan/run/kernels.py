@@ -53,9 +53,23 @@ def papermill_runner(kernel_name: str | None = None) -> Runner:
             str(template), str(output), parameters=parameters, cwd=str(cwd),
             kernel_name=kernel_name or default_kernel(), progress_bar=False, log_output=False,
             execution_timeout=timeout, request_save_on_cell_execute=False,
+            kernel_manager_class=ipc_kernel_manager(),  # IPC: no TCP ports, no "running over TCP" warning
         )
 
     return run
+
+
+def ipc_kernel_manager():
+    """A kernel manager class whose kernels talk over IPC sockets at a private path."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", os.path.join(tempfile.gettempdir(), f"juesuan-kernel-{uuid.uuid4().hex[:12]}"))
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
 
 
 class WarmKernel:
