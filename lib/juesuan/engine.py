@@ -15,7 +15,7 @@ from juesuan.claims import Claim, extract_claims
 from juesuan.core.model import Document
 from juesuan.extract import read_document
 from juesuan.rules import REGISTRY, Finding, RuleOutcome, Severity, Status
-from juesuan.rules.base import Context
+from juesuan.rules.base import Context, unique_ids
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
 
@@ -59,7 +59,7 @@ class AuditResult:
             "unit": self.document.unit_name,
             "year": self.document.year,
             "source": self.document.source,
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": unique_ids([f.to_dict() for f in self.findings]),
             "ledger": self.ledger(),
         }
 

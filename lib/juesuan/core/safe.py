@@ -29,6 +29,12 @@ def clean_text(text: str) -> str:
     return _ILLEGAL_XML.sub(REPLACEMENT, text)
 
 
+def plain_text(text: str) -> str:
+    """:func:`clean_text` without bidi controls either: for names shown in a page (a file name with an
+    RLO would read backwards there)."""
+    return _BIDI.sub("", clean_text(text))
+
+
 def clean_json(value):
     """A JSON-able value with every string (keys too) passed through :func:`clean_text`."""
     if isinstance(value, str):

@@ -211,14 +211,9 @@ def review_sources(source: str | Path, *, explicit: str | Path | None = None, re
 
 
 def annotate(data: dict, review: Review) -> dict:
-    """The findings JSON with each finding's ``review`` ({status, note}), unique ids, and at the top
+    """The findings JSON with each finding's ``review`` ({status, note}), and at the top
     ``review`` (sources, counts by status, stale entries, problems) and ``counts`` (by severity, 排除 left out)."""
-    seen: dict[str, int] = {}
-    for f in data["findings"]:
-        base = f.get("id") or ""
-        seen[base] = seen.get(base, 0) + 1
-        if seen[base] > 1:  # the same rule, place and figures twice: keep both apart, in order
-            f["id"] = f"{base}-{seen[base]}"
+    for f in data["findings"]:  # ids are unique already (engine: juesuan.rules.base.unique_ids)
         entry = review.entry(f["id"])
         f["review"] = {"status": entry.status if entry else UNREVIEWED, "note": entry.note if entry else ""}
     ids = [f["id"] for f in data["findings"]]

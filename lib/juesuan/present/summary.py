@@ -55,7 +55,9 @@ def failed_units(units: pd.DataFrame) -> pd.DataFrame:
     failed = units[units["status"] == "failed"][["unit", "source", "reason"]].copy()
     if failed.empty:
         return pd.DataFrame([{"说明": "没有失败的单位"}])
-    failed["source"] = failed["source"].map(lambda p: Path(str(p)).name)  # the file, never the machine's path
+    from juesuan.core.safe import plain_text
+
+    failed["source"] = failed["source"].map(lambda p: plain_text(Path(str(p)).name))  # never the machine's path
     return failed.rename(columns={"unit": "单位目录", "source": "来源文件", "reason": "原因"})
 
 

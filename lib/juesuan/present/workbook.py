@@ -186,13 +186,10 @@ def findings_frame(result: AuditResult, review=None) -> pd.DataFrame:
 
 
 def finding_ids(result: AuditResult) -> list[str]:
-    """Each finding's stable id, in ``result.findings`` order (a repeat gets -2, -3 …, as in findings.json)."""
-    seen: dict[str, int] = {}
-    ids = []
-    for f in result.findings:
-        seen[f.id] = seen.get(f.id, 0) + 1
-        ids.append(f.id if seen[f.id] == 1 else f"{f.id}-{seen[f.id]}")
-    return ids
+    """Each finding's stable id, in ``result.findings`` order, as findings.json has it."""
+    from juesuan.rules.base import unique_ids
+
+    return [f["id"] for f in unique_ids([{"id": f.id} for f in result.findings])]
 
 
 def load_review(review_file="", source: str = "", output_dir: str = ""):

@@ -89,6 +89,16 @@ def finding_id(rule: str, location: Location, expected: str | None, actual: str 
     return "F-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
 
 
+def unique_ids(findings: list[dict]) -> list[dict]:
+    """Finding dicts whose ids are unique: a repeat of rule, place and figures gets -2, -3 … in order."""
+    seen: dict[str, int] = {}
+    for f in findings:
+        seen[f["id"]] = seen.get(f["id"], 0) + 1
+        if seen[f["id"]] > 1:
+            f["id"] = f"{f['id']}-{seen[f['id']]}"
+    return findings
+
+
 @dataclass
 class Comparison:
     """One comparison a rule made, whatever its verdict: the evidence behind the ledger."""

@@ -238,10 +238,10 @@ def _order(r) -> tuple:
 def index_html(report, out: Path, *, summary_ok: bool) -> str:
     from urllib.parse import quote
 
-    from juesuan.core.safe import clean_text
+    from juesuan.core.safe import plain_text
 
     def e(text) -> str:
-        return html.escape(clean_text(str(text)), quote=True)
+        return html.escape(plain_text(str(text)), quote=True)
 
     ok = report.count("ok") + report.count("skipped")
     tally = review_tally(report)
