@@ -128,7 +128,9 @@ def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None
                       "notes": outputs.notes, "dismissed": outputs.dismissed, "stale": outputs.stale,
                       "review_by_status": outputs.review.get("by_status", {}), "seconds": round(outputs.seconds, 3),
                       "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}
-            (work / MANIFEST).write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+            from juesuan.core.safe import clean_json
+
+            (work / MANIFEST).write_text(json.dumps(clean_json(record), ensure_ascii=False, indent=2), encoding="utf-8")
         _swap_in(work, final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)

@@ -212,15 +212,16 @@ _INDEX_JS = """
 """
 
 _INDEX_CSS = """
-body { font-family: "Noto Sans SC", "PingFang SC", "Microsoft YaHei", "SimSun", sans-serif; margin: 16px; color: #1f2328; }
-h1 { font-size: 1.4em; margin: 0 0 8px 0; }
+body { font-family: "juesuan-sans", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", "SimSun", sans-serif; margin: 16px; color: #1f2328; }
+h1 { font-size: 1.4em; margin: 0 0 8px 0; } input, button { font: inherit; }
 .wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; font-size: 13px; min-width: 100%; }
 th, td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; cursor: pointer; user-select: none; white-space: nowrap; position: sticky; top: 0; }
 th[data-order=asc]::after { content: " ▲"; } th[data-order=desc]::after { content: " ▼"; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.links { white-space: nowrap; } td.reason { max-width: 28em; }
+td.links, td.status { white-space: nowrap; } td.reason { max-width: 28em; min-width: 8em; }
+td.unit { min-width: 9em; } .small { word-break: break-all; }
 tr.failed td { background: #fff1f0; } .err { color: #c44e52; font-weight: bold; } .warn { color: #b35c00; }
 .small { color: #57606a; font-size: 12px; } p.meta { color: #57606a; }
 .tools { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; margin: 8px 0; }
@@ -270,9 +271,9 @@ def index_html(report, out: Path, *, summary_ok: bool) -> str:
         dismissed = getattr(r, "dismissed", 0)
         err_class = " err" if r.errors else ""
         rows.append(
-            f'<tr class="{e(r.status)}" data-errors="{r.errors}"><td>{e(r.unit_name or r.unit)}'
+            f'<tr class="{e(r.status)}" data-errors="{r.errors}"><td class="unit">{e(r.unit_name or r.unit)}'
             f'<div class="small">{e(r.unit)}</div></td><td>{e(str(r.year or ""))}</td>'
-            f'<td>{e(status)}</td><td class="num{err_class}" data-sort="{r.errors}">{r.errors}</td>'
+            f'<td class="status">{e(status)}</td><td class="num{err_class}" data-sort="{r.errors}">{r.errors}</td>'
             f'<td class="num{" warn" if r.warnings else ""}">{r.warnings}</td><td class="num">{r.notes}</td>'
             f'<td class="small" data-sort="{dismissed}">{e(reviewed.strip()) or "—"}</td>'
             f'<td class="num hide-narrow" data-sort="{r.seconds}">{r.seconds:.1f}</td>'
@@ -283,10 +284,8 @@ def index_html(report, out: Path, *, summary_ok: bool) -> str:
     if any(tally[k] for k in ("确认", "排除", "待定", "失效")):
         review_line = ("<p class=\"meta\">复核：" + "，".join(f"{k} {v} 条" for k, v in tally.items())
                        + "。排除的发现不计入错误、警告、提示数。</p>\n")
-    return (
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>批量审核结果</title>"
-        f"<style>{_INDEX_CSS}</style></head><body>\n<h1>批量审核结果</h1>\n"
+    body = (
+        "<h1>批量审核结果</h1>\n"
         f"<p class=\"meta\">共 {len(report.results)} 个单位：完成 {ok}，失败 {report.count('failed')}。"
         f"用时 {report.seconds:.1f} 秒，{report.workers} 个工作进程（{e(report.scheduler)}）。生成于 {e(time.strftime('%Y-%m-%d %H:%M'))}。</p>\n"
         + review_line +
@@ -300,5 +299,13 @@ def index_html(report, out: Path, *, summary_ok: bool) -> str:
         "<th data-numeric>错误</th><th data-numeric>警告</th><th data-numeric>提示</th><th data-numeric>复核</th>"
         "<th data-numeric class=\"hide-narrow\">用时（秒）</th><th>原因</th><th>打开</th></tr></thead><tbody>\n"
         + "\n".join(rows)
-        + f"\n</tbody></table></div>\n<script>{_INDEX_JS}</script>\n</body></html>\n"
+        + "\n</tbody></table></div>\n"
+    )
+    from juesuan.present.webfont import font_face_css
+
+    return (
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>批量审核结果</title>"
+        f"<style>{font_face_css(body + '批量审核结果▲▼')}{_INDEX_CSS}</style></head><body>\n"
+        f"{body}<script>{_INDEX_JS}</script>\n</body></html>\n"
     )
