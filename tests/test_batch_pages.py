@@ -42,7 +42,7 @@ def test_index_is_ordered_by_severity_with_filter_and_links(tmp_path):
     page = index_html(report, out, summary_ok=True)
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
     assert 'id="filter"' in page and 'type="search"' in page
-    order = [m for m in re.findall(r'data-errors="\d+"><td>([^<]+)<div class="small">([^<]+)</div>', page)]
+    order = [m for m in re.findall(r'data-errors="\d+"><td class="unit">([^<]+)<div class="small">([^<]+)</div>', page)]
     assert [unit for _, unit in order] == ["broken", "two-errors", "one-warning", "clean"]
     for name in ("report.html", "workpaper.xlsx", "audit.html"):
         assert f'href="two-errors/{name}"' in page
@@ -50,6 +50,7 @@ def test_index_is_ordered_by_severity_with_filter_and_links(tmp_path):
     assert str(tmp_path) not in page
     assert "确认1　排除1" in page and "复核：" in page
     assert "http://" not in page and "https://" not in page and "<script src" not in page
+    assert "@font-face" in page and "url(data:font/ttf;base64," in page  # Chinese shows without a CJK font
 
 
 def _metrics(values: dict[str, list]) -> pd.DataFrame:
