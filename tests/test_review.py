@@ -94,6 +94,8 @@ def test_audit_round_trip_dismissal_changes_the_exit_code(audit_round_trip):
         assert by_id[fid]["review"] == {"status": "排除", "note": "已与单位核实，评分规则笔误"}  # still listed
     assert r["second"]["counts"]["error"] == 0
     assert r["second"]["review"]["by_status"]["排除"] == len(r["dismissed"])
+    report = (r["folder"] / "report.html").read_text(encoding="utf-8")
+    assert "复核排除" in report and "已与单位核实，评分规则笔误" in report  # the status reaches the reader
     # Re-run with no --review: the workpaper already in the output folder keeps the review.
     assert {f["id"]: f["review"] for f in r["third"]["findings"]} == {f["id"]: f["review"] for f in r["second"]["findings"]}
 
@@ -155,6 +157,8 @@ def test_stale_review_entry_is_listed_and_beside_file_is_picked_up(tmp_path, see
     assert [e["id"] for e in data["review"]["stale"]] == ["F-0000000000", "F-1111111111"]
     assert data["review"]["stale"][1]["status"] == "待定" and data["review"]["problems"]
     assert data["review"]["sources"] == ["unit.review.csv"]
+    report = (tmp_path / "out" / "unit" / "report.html").read_text(encoding="utf-8")
+    assert "失效的复核记录" in report and "F-0000000000" in report
     book = load_workbook(tmp_path / "out" / "unit" / "workpaper.xlsx")
     stale = [row[0] for row in book["失效的复核记录"].iter_rows(min_row=2, values_only=True)]
     assert stale == ["F-0000000000", "F-1111111111"]

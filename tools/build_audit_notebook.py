@@ -68,6 +68,7 @@ workbook.show(workbook.document_facts(doc))
     code("workbook.show(workbook.summary_frame(result, review))", "findings"),
     code("charts.findings_by_severity(result)", "findings"),
     code("workbook.show(workbook.findings_frame(result, review))", "findings"),
+    code("workbook.stale_view(result, review)", "findings"),
     md("## 二、各表提取结果\n\n每张表按读出的样子列出：空白保持空白，“——”保持“——”，0.00 保持 0.00。"),
     *[code(f'workbook.table_view(doc, "{table_id:02d}")') for table_id in range(1, 11)],
     md("## 三、表内平衡\n\n### 科目层级汇总（类＝Σ款＝Σ项，合计＝Σ类）\n\n每一行是一次汇总核对：应为（各下级之和）、实为（表列数）、差额和所用容差。"),

@@ -185,6 +185,18 @@ def findings_frame(result: AuditResult, review=None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def stale_view(result: AuditResult, review):
+    """The review entries whose finding no longer appears (stale), for display; None when there are none."""
+    if review is None:
+        return None
+    stale = review.stale(finding_ids(result))
+    if not stale and not review.problems:
+        return None
+    rows = [{"编号": e.id, "复核结论": e.status, "复核意见": e.note, "规则": e.rule, "说明": e.message} for e in stale]
+    rows += [{"编号": "", "复核结论": "", "复核意见": problem, "规则": "", "说明": "复核记录有误"} for problem in review.problems]
+    return show(pd.DataFrame(rows), f"失效的复核记录 {len(stale)} 条（本次运行中已不再出现的发现）")
+
+
 def finding_ids(result: AuditResult) -> list[str]:
     """Each finding's stable id, in ``result.findings`` order, as findings.json has it."""
     from juesuan.rules.base import unique_ids
