@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "yangquan-bigdata-center-2024.txt"
-REALDOCS = ROOT.parent / "shared" / "realdocs"
+# JUESUAN_REALDOCS points elsewhere (a worktree whose parent has no shared/).
+REALDOCS = Path(os.environ.get("JUESUAN_REALDOCS") or ROOT.parent / "shared" / "realdocs")
 
 
 @pytest.fixture(scope="session")

@@ -177,8 +177,9 @@ def render_text(result) -> str:
         f"单位：{doc.unit_name or '（未识别）'}　年度：{doc.year or '（未识别）'}　"
         f"{doc.scope or ''}决算　模板：{doc.template or '未识别'}　来源：{doc.source}",
         f"找到的表：{'、'.join(f'{t}' for t in sorted(doc.tables)) or '无'}",
-        "",
     ]
+    lines += _table_lines(result)
+    lines.append("")
     findings = result.findings
     counts = {s: result.count(s) for s in Severity}
     lines.append(f"发现：错误 {counts[Severity.ERROR]}　警告 {counts[Severity.WARNING]}　提示 {counts[Severity.NOTE]}")
@@ -197,6 +198,18 @@ def render_text(result) -> str:
         if outcome.status is Status.COULD_NOT_CHECK:
             lines.append(f"  [无法检查] {outcome.rule}　{outcome.reason}")
     return "\n".join(lines) + "\n"
+
+
+def _table_lines(result) -> list[str]:
+    """One line per table found: canonical id, label and title as printed, pages, read or not and why."""
+    out = []
+    for t in result.to_json_dict()["document"]["tables"]:
+        pages = t["pages"]
+        span = "" if not pages else (f"第{pages[0]}页" if pages[0] == pages[1] else f"第{pages[0]}–{pages[1]}页")
+        status = "已读取" if t["status"] == "read" else f"无法读取：{t['reason']}"
+        label = f"{t['label']} " if t["label"] and t["label"] not in (t["title"] or "") else ""
+        out.append(f"  {t['id']}　{label}{t['title']}　{span}　{status}".rstrip())
+    return out
 
 
 def _list_rules(fmt: str) -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 from juesuan.claims import Claim, extract_claims
 from juesuan.core.model import Document
 from juesuan.extract import read_document
+from juesuan.extract.assemble import describe_document
 from juesuan.rules import REGISTRY, Finding, RuleOutcome, Severity, Status
 from juesuan.rules.base import Context, unique_ids
 
@@ -59,6 +60,7 @@ class AuditResult:
             "unit": self.document.unit_name,
             "year": self.document.year,
             "source": self.document.source,
+            "document": describe_document(self.document),
             "findings": unique_ids([f.to_dict() for f in self.findings]),
             "ledger": self.ledger(),
         }

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from juesuan.catalog import FUNCTION_CLASSES
 from juesuan.core.model import Document, Location, Table
-from juesuan.core.money import Amount, CellKind
+from juesuan.core.money import Amount
 from juesuan.core.normalize import compact
 from juesuan.core.labels import table_label
 
@@ -95,11 +95,8 @@ def _cell_target(doc: Document, table_id: str, key: str, section: str | None, co
     cell = row.cell(column)
     if cell is None:
         return None
-    if cell.kind is CellKind.AMOUNT:
-        amount = cell.amount
-    elif cell.kind in (CellKind.BLANK, CellKind.DASH):
-        amount = Amount.exact(0)
-    else:
+    amount = cell.summand
+    if amount is None:
         return None
     label = table.columns.get(column, column)
     return Target(amount, cell.location, f"{table_label(table_id)} {row.label} {label}".strip())

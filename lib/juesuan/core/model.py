@@ -74,6 +74,18 @@ class Cell:
         """A nonzero amount is printed."""
         return self.amount is not None and self.amount.value != 0
 
+    @property
+    def summand(self) -> Amount | None:
+        """The cell as a term of a sum: blank and —— count as an exact zero; text cannot be summed (None).
+
+        The one place that says so, for the rules, the claim resolver, the workbook and the layouts' check.
+        """
+        if self.kind is CellKind.AMOUNT:
+            return self.amount
+        if self.kind in (CellKind.BLANK, CellKind.DASH):
+            return Amount.exact(0)
+        return None
+
 
 @dataclass
 class Row:

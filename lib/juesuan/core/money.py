@@ -157,6 +157,14 @@ def format_percent(value: Decimal | None) -> str:
     return f"{value.quantize(Decimal('0.01')):f}%"
 
 
+def signed_sum(parts: "list[tuple[int, Amount]]", total: Amount) -> tuple[Decimal, Decimal]:
+    """Σ sign × part, and the rounding envelope of the comparison with ``total`` (DOMAIN.md §6):
+    each printed figure, parts and total, may be off by its half step."""
+    expected = sum((Decimal(sign) * p.value for sign, p in parts), Decimal(0))
+    envelope = sum((p.half_step for _, p in parts), Decimal(0)) + total.half_step
+    return expected, envelope
+
+
 @dataclass(frozen=True)
 class Interval:
     """A closed interval of Decimals, for sums and ratios of rounded figures."""

@@ -107,7 +107,7 @@ def read_meta(raw: RawTable) -> TableMeta:
             pending_name = bool(meta.unit_name) and not y
             continue
         m = _UNIT.search(t)
-        if m and len(t) < 30:
+        if m and len(t) < 80:  # "编制部门：…（汇总） 金额单位：万元" can be long
             meta.unit = m.group(1)
             pending_name = False
             continue

@@ -428,7 +428,7 @@ def unit_metrics(result: AuditResult) -> dict:
         c = row.cell(column) if row else None
         if c is None:
             return None
-        return c.value if c.value is not None else (Decimal(0) if c.kind in (CellKind.BLANK, CellKind.DASH) else None)
+        return c.summand.value if c.summand is not None else None
 
     def ratio(a, b):
         return None if a is None or not b else (a / b * 100).quantize(Decimal("0.01"))

@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Callable, Iterable
 
 from juesuan.core.model import Cell, Document, Location
-from juesuan.core.money import Amount, CellKind, Interval, format_percent, format_wan
+from juesuan.core.money import Amount, Interval, format_percent, format_wan, signed_sum
 from juesuan.core.labels import table_label
 
 
@@ -234,13 +234,7 @@ class Check:
     @staticmethod
     def value(cell: Cell | None) -> Amount | None:
         """A cell as an amount: blank and —— count as an exact zero; text cannot be summed (None)."""
-        if cell is None:
-            return Amount.exact(0)
-        if cell.kind is CellKind.AMOUNT:
-            return cell.amount
-        if cell.kind in (CellKind.BLANK, CellKind.DASH):
-            return Amount.exact(0)
-        return None
+        return Amount.exact(0) if cell is None else cell.summand
 
     # --- comparisons -------------------------------------------------------------------------------
 
@@ -251,8 +245,7 @@ class Check:
         if total is None or any(p is None for _, p in parts):
             self.skip(f"{what}：含无法识别的数值")
             return
-        expected = sum((Decimal(sign) * p.value for sign, p in parts), Decimal(0))
-        envelope = sum((p.half_step for _, p in parts), Decimal(0)) + total.half_step
+        expected, envelope = signed_sum(parts, total)
         self.compare(expected, total.value, envelope, what=what, location=location)
 
     def compare(self, expected: Decimal, actual: Decimal, envelope: Decimal, *, what: str, location: Location,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from juesuan.catalog import TABLES, TEMPLATES
+from juesuan.catalog import TABLES, templates
 from juesuan.core.model import Location
 from juesuan.core.normalize import compact
 from juesuan.rules.base import Check, CouldNotCheck, NotApplicable, Severity, rule
@@ -16,13 +16,18 @@ BASIS_7 = "DOMAIN.md §7"
 
 @rule("C.required_tables", "按公开模板应公开的决算表齐全", BASIS_7, "completeness")
 def required_tables_present(check: Check) -> None:
-    template = check.doc.template
-    # With the template unknown (too few tables to tell), every template's common tables are required.
-    required = TEMPLATES[template] if template else sorted(set.intersection(*(set(t) for t in TEMPLATES.values())))
+    template = templates.get(check.doc.template)
+    # A table found but unreadable is not missing (C.tables_readable says so). With the template unknown,
+    # only the tables every family has are expected, and their absence is a warning: the reader may have
+    # failed to recognise a title, which is no proof the document lacks the table.
+    required = templates.required_tables(check.doc.template)
+    severity = Severity.ERROR if template is not None else Severity.WARNING
+    where = f"（{template.name}）" if template is not None else "（未识别公开模板，按各模板共有的表）"
     for table_id in required:
         check.counted()
         if table_id not in check.doc.tables:
-            check.report(Severity.ERROR, f"缺少{table_label(table_id)}（{TABLES[table_id].name}）", Location(table=table_id),
+            name = template.table(table_id).title if template is not None else TABLES[table_id].name
+            check.report(severity, f"缺少{table_label(table_id)}（{name}）{where}", Location(table=table_id),
                          "有此表", "缺失", None)
 
 
@@ -85,7 +90,9 @@ def narrative_section_per_table(check: Check) -> None:
         check.report(Severity.ERROR, "没有情况说明部分", Location(), "有情况说明", "缺失", None)
         return
     explained = {s.table_id for s in check.doc.sections}
-    for table_id in check.doc.tables:
+    template = templates.get(check.doc.template)
+    expected = [t for t in check.doc.tables if template is None or t in template.explained]
+    for table_id in expected:
         check.counted()
         if table_id not in explained:
             check.report(Severity.WARNING, f"情况说明中没有{table_label(table_id)}（{TABLES[table_id].name}）的说明部分",
@@ -94,6 +101,9 @@ def narrative_section_per_table(check: Check) -> None:
 
 @rule("C.sangong_explained", "三公经费说明列明出国团组人次、车辆购置和保有量、接待批次人次", BASIS_7, "completeness")
 def sangong_explained_with_counts(check: Check) -> None:
+    template = templates.get(check.doc.template)
+    if template is not None and "09" not in template.table_ids:
+        raise NotApplicable(f"{template.name}没有三公经费表")
     section = check.doc.section_for("09")
     if section is None:
         check.counted()
@@ -122,6 +132,9 @@ _OTHER_MATTERS = (("机关运行经费", "机关运行经费"), ("政府采购",
 def other_matters_explained(check: Check) -> None:
     if not check.doc.sections:
         raise NotApplicable("没有情况说明（由情况说明完整性规则报告）")
+    template = templates.get(check.doc.template)
+    if template is not None and not template.other_matters:
+        raise NotApplicable(f"{template.name}的情况说明不含这些事项")
     text = compact("".join(s.heading + s.text for s in check.doc.sections))
     for name, word in _OTHER_MATTERS:
         check.counted()
