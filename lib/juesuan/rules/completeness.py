@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 from juesuan.catalog import TABLES, templates
 from juesuan.core.model import Location
@@ -12,7 +11,6 @@ from juesuan.rules.tables import _loc
 from juesuan.core.labels import table_label
 
 BASIS_7 = "DOMAIN.md §7"
-
 
 @rule("C.required_tables", "按公开模板应公开的决算表齐全", BASIS_7, "completeness")
 def required_tables_present(check: Check) -> None:
@@ -30,7 +28,6 @@ def required_tables_present(check: Check) -> None:
             check.report(severity, f"缺少{table_label(table_id)}（{name}）{where}", Location(table=table_id),
                          "有此表", "缺失", None)
 
-
 @rule("C.tables_readable", "找到的每张表都能读出（读不出的表不算空表）", BASIS_7, "completeness")
 def tables_readable(check: Check) -> None:
     if not check.doc.tables:
@@ -41,7 +38,6 @@ def tables_readable(check: Check) -> None:
             check.report(Severity.WARNING, f"{table_label(table.id)}无法读取，相关核对无法进行：{table.unreadable_reason}",
                          _loc(table, None, None), "可读", "无法读取", None)
 
-
 @rule("C.empty_table_statement", "无数据的表须注明“本表无数据”之类的说明", BASIS_7, "completeness")
 def empty_tables_say_so(check: Check) -> None:
     for table in check.doc.tables.values():
@@ -51,7 +47,6 @@ def empty_tables_say_so(check: Check) -> None:
         if not table.declared_empty:
             check.report(Severity.WARNING, f"{table_label(table.id)}没有数据，也没有“本表无数据”之类的说明", _loc(table, None, None),
                          "空表附说明", "无说明", None)
-
 
 @rule("C.function_depth", "公开02、03、05表功能分类列到项级（7位科目代码）", BASIS_7, "completeness")
 def function_codes_down_to_item(check: Check) -> None:
@@ -69,7 +64,6 @@ def function_codes_down_to_item(check: Check) -> None:
                 check.report(Severity.ERROR, f"{table_label(table_id)}{row.code}{row.label}未细化到{'款' if width == 5 else '项'}级",
                              _loc(table, row, "total"), "列到项级", f"{len(row.code)}位代码", None)
 
-
 @rule("C.economic_depth", "公开06表经济分类列到款级（5位科目代码）", BASIS_7, "completeness")
 def economic_codes_down_to_item(check: Check) -> None:
     table = check.table("06")
@@ -81,7 +75,6 @@ def economic_codes_down_to_item(check: Check) -> None:
         if row.code not in itemised:
             check.report(Severity.ERROR, f"公开06表{row.code}{row.label}未细化到款级", _loc(table, row, "amount"),
                          "列到款级", "只有类级", None)
-
 
 @rule("C.narrative_sections", "每张决算表在情况说明中都有对应的说明部分", BASIS_7, "completeness")
 def narrative_section_per_table(check: Check) -> None:
@@ -97,7 +90,6 @@ def narrative_section_per_table(check: Check) -> None:
         if table_id not in explained:
             check.report(Severity.WARNING, f"情况说明中没有{table_label(table_id)}（{TABLES[table_id].name}）的说明部分",
                          Location(table=table_id), "有说明", "缺失", None)
-
 
 @rule("C.sangong_explained", "三公经费说明列明出国团组人次、车辆购置和保有量、接待批次人次", BASIS_7, "completeness")
 def sangong_explained_with_counts(check: Check) -> None:
@@ -124,9 +116,7 @@ def sangong_explained_with_counts(check: Check) -> None:
                                                                                      page=section.location.page),
                          "列明数量", "未列", None)
 
-
 _OTHER_MATTERS = (("机关运行经费", "机关运行经费"), ("政府采购", "政府采购"), ("国有资产占用", "国有资产"), ("预算绩效", "绩效"))
-
 
 @rule("C.other_matters", "情况说明说明了机关运行经费、政府采购、国有资产占用和预算绩效", BASIS_7, "completeness")
 def other_matters_explained(check: Check) -> None:
@@ -141,53 +131,11 @@ def other_matters_explained(check: Check) -> None:
         if word not in text:
             check.report(Severity.WARNING, f"情况说明没有说明{name}", Location(row="情况说明"), "有说明", "缺失", None)
 
-
 @rule("C.glossary", "公开文件附有名词解释", BASIS_7, "completeness")
 def glossary_present(check: Check) -> None:
     check.counted()
     if not check.doc.glossary:
         check.report(Severity.WARNING, "没有名词解释部分", Location(row="名词解释"), "有名词解释", "缺失", None)
-
-
-_RESIDUE = re.compile(r"XX|xx|××|某某|…{2,}|\.{6,}(?!\s*\d)|X{2,}年|〇〇")
-
-
-@rule("C.template_residue", "不得残留模板占位符（XX、××、某某、……）", BASIS_7, "completeness")
-def no_template_residue(check: Check) -> None:
-    toc_end = _toc_end(check.doc.lines)
-    check.counted()
-    for number, line in enumerate(check.doc.lines, start=1):
-        if number <= toc_end:
-            continue
-        for m in _RESIDUE.finditer(line):
-            check.report(Severity.WARNING, f"残留模板占位符“{m.group(0)}”", Location(line=number, quote=line.strip()[:80]),
-                         "无占位符", m.group(0), None)
-            break
-
-
-def _toc_end(lines: list[str]) -> int:
-    """Line number where the table of contents ends (its dotted leaders are not residue)."""
-    start = next((i for i, line in enumerate(lines[:80]) if compact(line) in ("目录",)), None)
-    if start is None:
-        return 0
-    end = start
-    for i in range(start + 1, min(len(lines), start + 120)):
-        if re.search(r"(\.{3,}|…+)\s*\d+\s*$", lines[i]) or re.search(r"\t\d+\s*$", lines[i]):
-            end = i + 1
-    return end
-
-
-@rule("C.year", "全文年度一致（封面、各表、情况说明、截至日期、绩效评价年度）", BASIS_7, "completeness")
-def one_year_throughout(check: Check) -> None:
-    year = check.doc.year
-    if year is None:
-        raise CouldNotCheck("封面未写明年度")
-    for mentioned, location in check.doc.year_mentions:
-        check.counted()
-        if mentioned != year:
-            check.report(Severity.ERROR, f"年度不一致：此处为{mentioned}年，文件为{year}年度", location, str(year),
-                         str(mentioned), None)
-
 
 @rule("C.unit_name", "全文单位名称一致（封面、各表部门名称、附件实施单位）", BASIS_7, "completeness")
 def one_unit_name_throughout(check: Check) -> None:
@@ -198,7 +146,6 @@ def one_unit_name_throughout(check: Check) -> None:
         check.counted()
         if compact(mentioned) != compact(name):
             check.report(Severity.ERROR, f"单位名称不一致：此处为“{mentioned}”，封面为“{name}”", location, name, mentioned, None)
-
 
 @rule("C.amount_unit", "每张表注明金额单位", BASIS_7, "completeness")
 def tables_state_their_unit(check: Check) -> None:
