@@ -25,9 +25,9 @@ $(STAMP): pyproject.toml devtools/pyproject.toml
 
 demo: $(STAMP)
 	@mkdir -p $(OUT)
-	@$(BIN)/juesuan check $(SAMPLE); code=$$?; test $$code -le 1 || exit $$code
+	@$(BIN)/juesuan check $(SAMPLE); code=$$?; test $$code -le 1 -o $$code -eq 3 || exit $$code
 	@echo
-	@$(BIN)/juesuan audit $(SAMPLE) --out $(OUT); code=$$?; test $$code -le 1 || exit $$code
+	@$(BIN)/juesuan audit $(SAMPLE) --out $(OUT); code=$$?; test $$code -le 1 -o $$code -eq 3 || exit $$code
 	@echo
 	@echo "共享报告 / shareable report: $(OUT)/yangquan-bigdata-center-2024/report.html"
 	@echo "完整工作底稿 / full audit:   $(OUT)/yangquan-bigdata-center-2024/audit.html"

@@ -5,16 +5,27 @@ The baseline is what a bureau would script without juesuan's batch: for each uni
 on a sample of the units (it is slow) and reported as units per second.
 Targets (issue #5): at least 0.5 units/s with 2 workers on a 2-core machine, and at least 3 × baseline.
 
-Run: make bench-batch   (or: .venv/bin/python benchmarks/bench_batch.py [--units 100] [--workers 2] [--baseline 8])
+Real units (issue #13): the synthetic units are mostly text files, a third of the cost of a real
+PDF, so the batch is also run on the real 决算 PDFs (``../shared/realdocs``, or ``--realdocs``, or
+``JUESUAN_REALDOCS``; budgets left out), repeated to ``--real`` units: units/s, pages/s, CPU-s per
+unit (the whole process tree) and the peak RSS of each worker with its kernel. ``--against DIR``
+runs the same real batch with another checkout's ``lib`` (e.g. ``git worktree add /tmp/base main``)
+in the same run, for a before/after on the same machine load.
+
+Run: make bench-batch   (or: .venv/bin/python benchmarks/bench_batch.py [--units 100] [--workers 2] [--baseline 8]
+                         [--real 12] [--against /tmp/base])
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -56,12 +67,158 @@ def baseline(units: list[Path], out: Path) -> float:
     return time.perf_counter() - start
 
 
+def realdocs(explicit: str | None) -> Path | None:
+    for candidate in (explicit, os.environ.get("JUESUAN_REALDOCS"), ROOT.parent / "shared" / "realdocs",
+                      Path("/work/shared/realdocs")):
+        if candidate and Path(candidate).is_dir() and any(Path(candidate).glob("*.pdf")):
+            return Path(candidate)
+    return None
+
+
+def real_units(folder: Path, source: Path, count: int) -> list[Path]:
+    """``count`` copies, round robin, of the real final-account PDFs (not the budgets)."""
+    docs = sorted(p for p in source.glob("*.pdf") if not p.name.startswith("not-final-accounts"))
+    folder.mkdir(parents=True, exist_ok=True)
+    units = []
+    for i in range(count):
+        doc = docs[i % len(docs)]
+        target = folder / f"{i:03d}-{doc.name}"
+        shutil.copy(doc, target)
+        units.append(target)
+    return units
+
+
+_DRIVER = """
+import json, sys
+from juesuan.run.batch import run_batch
+report = run_batch([sys.argv[1]], sys.argv[2], workers=int(sys.argv[3]), show_progress=False)
+print(json.dumps({"ok": report.count("ok"), "failed": {r.unit: r.reason for r in report.results if r.status == "failed"}}))
+"""
+
+
+def _tree_rss(pid: int) -> dict[int, int]:
+    """Per direct child of ``pid`` (a batch worker): its RSS plus its descendants' (its kernel)."""
+    import psutil
+
+    out: dict[int, int] = {}
+    try:
+        children = psutil.Process(pid).children()
+    except psutil.Error:
+        return out
+    for child in children:
+        total = 0
+        for proc in [child, *child.children(recursive=True)]:
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:
+                pass
+        out[child.pid] = total
+    return out
+
+
+def run_real(units_dir: Path, out: Path, workers: int, lib: Path | None) -> dict:
+    """The batch on the real units in a child process (``lib`` first on its path, when given):
+    seconds, CPU seconds of the whole process tree, peak RSS of a worker with its kernel."""
+    env = dict(os.environ)
+    if lib is not None:
+        env["PYTHONPATH"] = str(lib) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", _DRIVER, str(units_dir), str(out), str(workers)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+    cpu_by_pid: dict[int, tuple[str, float]] = {}
+
+    def sample() -> None:
+        import psutil
+
+        nonlocal peak
+        while not done.is_set():
+            for rss in _tree_rss(proc.pid).values():
+                peak = max(peak, rss)
+            try:
+                tree = [psutil.Process(proc.pid)]
+                tree += tree[0].children(recursive=True)
+                for p in tree:
+                    with p.oneshot():
+                        times = p.cpu_times()
+                        kind = ("kernel" if any("ipykernel" in a for a in p.cmdline()) else
+                                "batch" if p.pid == proc.pid else "worker")
+                    cpu_by_pid[p.pid] = (kind, times.user + times.system)
+            except psutil.Error:
+                pass
+            done.wait(0.25)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    stdout = proc.stdout.read() if proc.stdout else ""
+    stderr = proc.stderr.read() if proc.stderr else ""
+    result = json.loads(stdout.strip().splitlines()[-1]) if stdout.strip() else {"ok": 0, "failed": {"?": stderr[-300:]}}
+    split: dict[str, float] = {}
+    for kind, used in cpu_by_pid.values():
+        split[kind] = split.get(kind, 0.0) + used
+    result.update(seconds=seconds, cpu=usage.ru_utime + usage.ru_stime, peak_rss_mb=peak / 2**20, split=split)
+    return result
+
+
+def _pages(paths: list[Path]) -> int:
+    import pypdfium2 as pdfium
+
+    total = 0
+    for path in paths:
+        doc = pdfium.PdfDocument(str(path))
+        total += len(doc)
+        doc.close()
+    return total
+
+
+def real_benchmark(args) -> None:
+    source = realdocs(args.realdocs)
+    if source is None or args.real <= 0:
+        print("real PDFs: none found (../shared/realdocs, --realdocs or JUESUAN_REALDOCS): skipped")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        units = real_units(tmp / "real", source, args.real)
+        pages = _pages(units)
+        runs = [("this checkout", None)]
+        if args.against:
+            runs.append((f"against {args.against}", Path(args.against) / "lib"))
+        rates = {}
+        print(f"real units: {len(units)} copies of the final-account PDFs in {source} ({pages} pages), "
+              f"{args.workers} workers; load average before: {os.getloadavg()[0]:.1f}")
+        for label, lib in runs:
+            r = run_real(tmp / "real", tmp / f"out-{len(rates)}", args.workers, lib)
+            rate = r["ok"] / r["seconds"] if r["seconds"] else 0.0
+            rates[label] = rate
+            print(f"  {label:28} {r['seconds']:6.1f} s  {rate:5.3f} units/s  {pages / r['seconds']:5.1f} pages/s  "
+                  f"{r['cpu'] / len(units):5.2f} CPU-s/unit  peak RSS per worker (with its kernel) "
+                  f"{r['peak_rss_mb']:5.0f} MB  ok {r['ok']}/{len(units)}")
+            print("    CPU-s by process (sampled): " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(r["split"].items())))
+            for unit, reason in sorted(r["failed"].items()):
+                print(f"    failed {unit}: {reason}")
+        if len(rates) == 2:
+            mine, theirs = rates.values()
+            print(f"  real-unit speed-up: {mine / theirs if theirs else float('inf'):4.2f} x   (target >= 2)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--baseline", type=int, default=8, help="units to time the baseline on")
+    parser.add_argument("--real", type=int, default=12, help="real PDF units (copies of the real documents)")
+    parser.add_argument("--realdocs", help="folder of the real PDFs (default ../shared/realdocs)")
+    parser.add_argument("--against", help="another checkout (its lib/) to run the real batch with, for comparison")
+    parser.add_argument("--real-only", action="store_true", help="only the real-PDF batch")
     args = parser.parse_args()
+    real_benchmark(args)
+    if args.real_only:
+        return
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         units = make_units(tmp / "in", args.units)

@@ -26,9 +26,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _realdocs() -> Path | None:
-    """The real published PDFs, in ../shared/realdocs beside the repository, when present."""
-    folder = ROOT.parent / "shared" / "realdocs"
-    return folder if folder.is_dir() else None
+    """The real published PDFs: JUESUAN_REALDOCS, or ../shared/realdocs beside the repository, when present."""
+    import os
+
+    for folder in (os.environ.get("JUESUAN_REALDOCS"), ROOT.parent / "shared" / "realdocs", "/work/shared/realdocs"):
+        if folder and Path(folder).is_dir():
+            return Path(folder)
+    return None
 
 
 def default_documents() -> list[Path]:

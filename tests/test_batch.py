@@ -67,7 +67,7 @@ def test_batch_outputs(corpus_run):
     for name in ("index.html", "summary.html", "findings.csv", "findings.xlsx", "batch.json"):
         assert (out / name).stat().st_size > 0, name
     batch = json.loads((out / "batch.json").read_text(encoding="utf-8"))
-    assert batch["counts"] == {"ok": 4, "failed": 4, "skipped": 0}
+    assert batch["counts"] == {"ok": 4, "failed": 4, "skipped": 0, "earlier": 0, "ignored": 0}
     assert batch["summary_error"] is None and batch["versions"]["juesuan"]
     with open(out / "findings.csv", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))

@@ -244,7 +244,7 @@ def test_cli_check_runs(name):
     path = _path(name)
     done = subprocess.run([sys.executable, "-m", "juesuan.cli", "check", str(path)], capture_output=True, text=True,
                           env={**__import__("os").environ, "PYTHONPATH": str(ROOT / "lib")}, timeout=300)
-    assert done.returncode in (0, 1), done.stderr
+    assert done.returncode in (0, 1, 3), done.stderr  # 3: audited, some rules could not run
     assert "Traceback" not in done.stderr
 
 

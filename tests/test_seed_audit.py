@@ -49,7 +49,7 @@ def test_ledger_covers_every_rule_and_never_passes_what_did_not_run(result):
 
 def test_rule_metadata_is_complete():
     for rule in REGISTRY.values():
-        assert rule.statement and rule.basis.startswith("DOMAIN.md")
+        assert rule.statement and rule.basis and rule.reference.startswith("DOMAIN.md")
         assert rule.family in {"tables", "cross", "narrative", "completeness", "annex"}
 
 

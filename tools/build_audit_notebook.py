@@ -50,19 +50,19 @@ review_file = ""  # 复核记录（workpaper.xlsx 或 CSV）；留空则用源�
     code("""
 import pandas as pd
 
-from juesuan.present import charts
-from juesuan.present import workbook
+from juesuan.present import charts, evidence, report_page, workbook
 from juesuan.engine import apply_overrides, audit
 
 pd.set_option("display.max_rows", 500)
 pd.set_option("display.max_columns", 60)
 pd.set_option("display.max_colwidth", 120)
-charts.use_bundled_font()
+charts.use_bundled_font();
 """, "setup"),
     md("## 一、文件概况", "summary"),
     code("""
 doc = apply_overrides(workbook.load_document(source, cached_model), unit_name=unit_name, year=year)
 result = audit(doc, extra_tolerance=extra_tolerance_wan)
+evidence.attach_pages(result, source)  # every finding on a PDF carries its page
 review = workbook.load_review(review_file, source, output_dir)  # 复核结论：确认 / 排除 / 待定
 workbook.show(workbook.document_facts(doc))
 """, "summary"),
@@ -70,37 +70,41 @@ workbook.show(workbook.document_facts(doc))
     md("## 审核结论\n\n错误是数字或表述有误；警告是缺漏或存疑；提示是尾数误差范围内的差额。", "findings"),
     code("workbook.show(workbook.summary_frame(result, review))", "findings"),
     code("charts.findings_by_severity(result)", "findings"),
-    code("workbook.show(workbook.findings_frame(result, review))", "findings"),
+    code("workbook.show(workbook.findings_view(result, review))", "findings"),
     code("workbook.stale_view(result, review)", "findings"),
+    md("### 每条发现及其所在页面\n\nPDF 文件的每条发现附有所在页面的局部图像，所涉数字用红框标出。", "findings"),
+    code("report_page.findings_panel(result, source, status_of=workbook.status_of(result, review))", "findings"),
     md("## 二、各表提取结果\n\n每张表按读出的样子列出：空白保持空白，“——”保持“——”，0.00 保持 0.00。"),
     *[code(f'workbook.table_view(doc, "{table_id:02d}")') for table_id in range(1, 11)],
     md("## 三、表内平衡\n\n### 科目层级汇总（类＝Σ款＝Σ项，合计＝Σ类）\n\n每一行是一次汇总核对：应为（各下级之和）、实为（表列数）、差额和所用容差。"),
-    code('workbook.show(workbook.evidence_frame(result, rule_suffix=".hierarchy"))'),
+    code('workbook.show(workbook.evidence_view(result, rule_suffix=".hierarchy"))'),
     md("### 其他表内关系（合计列＝各分列之和、两栏平衡、人员经费与公用经费、三公、统计表）"),
-    code('workbook.show(workbook.evidence_frame(result, family="tables", exclude_suffix=".hierarchy"))'),
+    code('workbook.show(workbook.evidence_view(result, family="tables", exclude_suffix=".hierarchy"))'),
     md("## 四、表间核对\n\n同一数字在不同表中应一致；05表每行不超过03表；06表三公科目不超过09表决算数。"),
-    code('workbook.show(workbook.evidence_frame(result, family="cross"))'),
+    code('workbook.show(workbook.evidence_view(result, family="cross"))'),
     md("## 五、情况说明与表格\n\n### 从情况说明中读出的数字"),
     code("workbook.show(workbook.claims_view(result))"),
     md("### 逐条核对（金额、占比、增减率与推算的上年数、预算完成率）"),
-    code('workbook.show(workbook.evidence_frame(result, family="narrative"))'),
+    code('workbook.show(workbook.evidence_view(result, family="narrative"))'),
     md("### 所用容差"),
     code("print(workbook.rounding_note(result))"),
     md("## 六、绩效自评表"),
     code("workbook.show(workbook.annex_frame(doc))"),
-    code('workbook.show(workbook.evidence_frame(result, family="annex"))'),
+    code('workbook.show(workbook.evidence_view(result, family="annex"))'),
     md("## 七、公开完整性"),
-    code('workbook.show(workbook.ledger_frame(result, family="completeness"))'),
+    code('workbook.show(workbook.ledger_view(result, family="completeness"))'),
     md("## 八、图表"),
     code('charts.spending_by_class(doc) or "（无可绘制的数据）"'),
     code('charts.basic_vs_project(doc) or "（无可绘制的数据）"'),
     code('charts.budget_vs_final(result) or "（无可绘制的数据）"'),
     code('charts.year_on_year(result) or "（无可绘制的数据）"'),
     md("## 九、规则清单\n\n每条规则的结论：通过、不通过、不适用、无法检查（附原因）。无法检查的规则不算通过。"),
-    code("workbook.show(workbook.ledger_frame(result))"),
+    code("workbook.show(workbook.ledger_view(result))"),
     code("""
-# 写出审核结果（与 juesuan check --format json 相同）和工作底稿
+# 写出审核结果（与 juesuan check --format json 相同）、工作底稿和可分享的审核报告 report.html
 written = workbook.write_outputs(result, output_dir, review)
+written["report"] = str(report_page.write_report(result, output_dir, source=source,
+                                                 status_of=workbook.status_of(result, review)))
 print("已写出：", "、".join(sorted(written)))
 """, "outputs"),
 ]

@@ -1,7 +1,13 @@
-"""The command line: ``juesuan check PATH`` and ``juesuan rules``.
+"""The command line: ``juesuan check PATH``, ``audit``, ``batch``, ``synth`` and ``rules``.
 
-Exit codes of ``check``: 0 no error-level finding, 1 error-level findings, 2 the input cannot be read
-(one line on stderr naming the file and the reason, no traceback).
+Exit codes of ``check``, ``audit`` and ``batch`` (README, "Exit codes"):
+
+- 0: audited, no error-level finding, and every rule ran (passed or did not apply);
+- 1: audited, error-level findings (whether or not some rules could not run);
+- 2: nothing audited for an input: it cannot be read (or, for ``batch``, any unit failed), or the
+  output folder cannot be written; one line on stderr naming the file or folder and the reason;
+- 3: audited, no error-level finding, but some rules could not run (a table or a cell could not
+  be read): the document is not shown clean.
 """
 
 from __future__ import annotations
@@ -12,11 +18,18 @@ import os
 import sys
 
 from juesuan import __version__
-from juesuan.core.exceptions import InputError, JuesuanError
+from juesuan.core.exceptions import InputError, JuesuanError, OutputError, output_error
 from juesuan.rules import Severity, registry
 from juesuan.rules.base import SEVERITY_LABELS, Status
 
-EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
+
+
+def exit_code(errors: int, could_not_check: int) -> int:
+    """0 clean, 1 error findings, 3 no error finding but some rules could not run."""
+    if errors:
+        return EXIT_FINDINGS
+    return EXIT_INCOMPLETE if could_not_check else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,14 +48,17 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--unit-name", help="单位名称（封面读不出时）")
     audit.add_argument("--year", type=int, help="年度（封面读不出时）")
     audit.add_argument("--extra-tolerance", default="0", help="额外容差，万元（默认 0）")
-    audit.add_argument("--timeout", type=int, default=600, help="每个单元格的时限，秒")
+    audit.add_argument("--cell-timeout", type=int, default=600, help="工作簿每个单元格的时限，秒（默认 600）")
+    audit.add_argument("--timeout", type=int, dest="cell_timeout", help=argparse.SUPPRESS)  # deprecated alias
     audit.add_argument("--review", help="复核记录：填好复核结论的 workpaper.xlsx 或 CSV（编号,复核结论,复核意见）")
 
     batch = sub.add_parser("batch", help="批量审核多个单位 / audit many units")
     batch.add_argument("inputs", nargs="+", help="文件或文件夹（文件夹内的 .pdf 和 .txt 都会审核）")
     batch.add_argument("--out", required=True, help="输出目录")
     batch.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1), help="并行的工作进程数")
-    batch.add_argument("--timeout", type=int, default=600, help="每个单位的时限，秒（默认 600）")
+    batch.add_argument("--unit-timeout", type=int, default=600, help="每个单位（读取、工作簿、报告）的时限，秒（默认 600）")
+    batch.add_argument("--timeout", type=int, dest="unit_timeout", help=argparse.SUPPRESS)  # deprecated alias
+    batch.add_argument("--cell-timeout", type=int, help="工作簿每个单元格的时限，秒（默认同 --unit-timeout）")
     batch.add_argument("--resume", action="store_true", help="跳过输出完整且输入未变的单位")
     batch.add_argument("--scheduler", help="dask 调度器地址（tcp://host:8786），或 local 在本机启动 LocalCluster")
     batch.add_argument("--extra-tolerance", default="0", help="额外容差，万元（默认 0）")
@@ -80,29 +96,51 @@ def _unreadable(path: str, problem) -> int:
     return EXIT_UNREADABLE
 
 
+def _unwritable(problem: OutputError) -> int:
+    print(f"juesuan: {problem.path}: {problem.reason}", file=sys.stderr)
+    return EXIT_UNREADABLE
+
+
 def _batch(args) -> int:
-    from juesuan.run.batch import run_batch
+    from juesuan.run.batch import UnitStatus, run_batch
 
     try:
-        report = run_batch(args.inputs, args.out, workers=args.workers, timeout=args.timeout, resume=args.resume,
+        report = run_batch(args.inputs, args.out, workers=args.workers, unit_timeout=args.unit_timeout,
+                           cell_timeout=args.cell_timeout, resume=args.resume,
                            scheduler=args.scheduler, extra_tolerance=args.extra_tolerance,
                            show_progress=not args.quiet, memory_limit_mb=args.memory_limit,
                            summary=not args.no_summary, review_dir=args.review_dir)
     except KeyboardInterrupt:
         print("juesuan: 已中断；已完成的单位保留，可用 --resume 继续", file=sys.stderr)
         return 130
-    ok, skipped, failed = report.count("ok"), report.count("skipped"), report.count("failed")
-    errors = sum(r.errors for r in report.results)  # findings the review dismissed (排除) left out
-    dismissed = sum(getattr(r, "dismissed", 0) for r in report.results)
-    print(f"共 {len(report.results)} 个单位：完成 {ok}，跳过 {skipped}，失败 {failed}；错误级发现 {errors} 条"
-          + (f"（另有复核排除 {dismissed} 条）" if dismissed else "") + f"；用时 {report.seconds:.1f} 秒")
-    for r in report.results:
-        if r.status == "failed":
+    except OutputError as exc:
+        return _unwritable(exc)
+    except OSError as exc:
+        problem = output_error(args.out, exc)
+        if problem is None:
+            raise
+        return _unwritable(problem)
+    mine = report.this_run()  # not the units other runs left in --out
+    ok, skipped, failed = (sum(1 for r in mine if r.status == s) for s in (UnitStatus.OK, UnitStatus.SKIPPED,
+                                                                            UnitStatus.FAILED))
+    audited = [r for r in mine if r.status in (UnitStatus.OK, UnitStatus.SKIPPED)]
+    errors = sum(r.errors for r in audited)
+    incomplete = sum(1 for r in audited if r.could_not_check)
+    dismissed = sum(getattr(r, "dismissed", 0) for r in audited)  # errors above leave these out
+    print(f"共 {ok + skipped + failed} 个单位：完成 {ok}，跳过 {skipped}，失败 {failed}；错误级发现 {errors} 条"
+          + (f"（另有复核排除 {dismissed} 条）" if dismissed else "") + "；"
+          f"有规则无法检查的单位 {incomplete} 个；用时 {report.seconds:.1f} 秒")
+    for r in mine:
+        if r.status == UnitStatus.FAILED:
             print(f"  失败 {r.unit}：{r.reason}")
+    for entry in report.skipped_inputs:
+        print(f"  未审核 {entry['path']}：{entry['reason']}")
+    for name, reason in report.output_errors.items():
+        print(f"  未能写出 {name}：{reason}")
     print(f"汇总页：{os.path.join(args.out, 'index.html')}")
     if failed:
         return EXIT_UNREADABLE
-    return EXIT_FINDINGS if errors else EXIT_OK
+    return exit_code(errors, incomplete)
 
 
 def _synth(argv: list[str]) -> int:
@@ -118,22 +156,44 @@ def _synth(argv: list[str]) -> int:
 
 def _audit(args) -> int:
     from juesuan.extract import read_document
-    from juesuan.run.audit import AuditRunError, run_audit
+    from juesuan.run.audit import NOTEBOOK, AuditRunError, run_audit
+    from juesuan.run.batch import check_output_folder, could_not_check, out_lock
+    from juesuan.run.kernels import FreshKernel
 
+    kernel = FreshKernel(cwd=NOTEBOOK.parent).start()  # it boots while the document is read
     try:
-        document = read_document(args.path)  # fail fast, before a kernel starts, on unreadable input
-        outputs = run_audit(args.path, args.out, unit_name=args.unit_name, year=args.year,
-                            extra_tolerance=args.extra_tolerance, timeout=args.timeout, document=document,
-                            review=args.review)
+        document = read_document(args.path)
+        out = check_output_folder(args.out)
+        with out_lock(out, clean=False) as writing:  # a batch starting meanwhile leaves our work alone
+            outputs = run_audit(args.path, out, unit_name=args.unit_name, year=args.year,
+                                extra_tolerance=args.extra_tolerance, timeout=args.cell_timeout, document=document,
+                                runner=kernel, review=args.review)
+            with writing():
+                pass  # the last one out removes the lock files
+    except OutputError as exc:
+        return _unwritable(exc)
     except AuditRunError as exc:
+        from juesuan.core.exceptions import OUTPUT_FAILURE_MARKERS
+
+        if any(marker in exc.reason for marker in OUTPUT_FAILURE_MARKERS):
+            return _unwritable(OutputError(args.out, f"输出目录无法写入：{exc.reason}", "full"))
         return _unreadable(args.path, f"审核工作簿运行失败：{exc.reason}")
     except JuesuanError as exc:
         return _unreadable(args.path, exc)
-    print(f"单位：{document.unit_name or outputs.unit}　错误 {outputs.errors}　警告 {outputs.warnings}　提示 {outputs.notes}　用时 {outputs.seconds:.1f} 秒")
+    except OSError as exc:
+        problem = output_error(args.out, exc)
+        if problem is None:
+            raise
+        return _unwritable(problem)
+    finally:
+        kernel.close()
+    incomplete = could_not_check(outputs.folder)
+    print(f"单位：{document.unit_name or outputs.unit}　错误 {outputs.errors}　警告 {outputs.warnings}　提示 {outputs.notes}"
+          f"　无法检查的规则 {incomplete}　用时 {outputs.seconds:.1f} 秒")
     _print_review(outputs)
     for name in ("report.html", "audit.html", "findings.json", "workpaper.xlsx", "audit.ipynb"):
         print(f"  {name:<15} {outputs.files[name]}")
-    return EXIT_FINDINGS if outputs.errors else EXIT_OK
+    return exit_code(outputs.errors, incomplete)
 
 
 def _print_review(outputs) -> None:
@@ -162,12 +222,16 @@ def _check(path: str, fmt: str, rules: str | None) -> int:
         result = audit(read_document(path), rule_ids)
     except JuesuanError as exc:
         return _unreadable(path, exc)
+    from juesuan.present.evidence import attach_pages
+
+    attach_pages(result, path)  # every finding on a PDF carries its page, as in the notebook's findings.json
     if fmt == "json":
         json.dump(result.to_json_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_text(result))
-    return EXIT_FINDINGS if result.has_errors else EXIT_OK
+    incomplete = sum(1 for o in result.outcomes if o.status is Status.COULD_NOT_CHECK)
+    return exit_code(1 if result.has_errors else 0, incomplete)
 
 
 def render_text(result) -> str:

@@ -19,7 +19,7 @@ from juesuan.claims.tokens import (AMOUNT_CHANGE_WORDS, BUDGET_BEFORE_FIGURE, BU
                                    CHANGE_WORDS, COMPLETION, FIGURE, FINAL_BEFORE_FIGURE, LIST_MARKER, MONEY_UNITS,
                                    PERCENT_CHANGE_WORDS, SENTENCE, VERSUS, VERSUS_BUDGET, is_grid_text)
 from juesuan.core.model import Document, Location, Section
-from juesuan.core.money import parse_decimal
+from juesuan.core.money import NumberFormatError, parse_decimal
 from juesuan.core.normalize import compact
 
 _LEADING_NOISE = re.compile(
@@ -156,7 +156,10 @@ class SectionReader:
             before = s[previous_end:m.start()]
             previous_end = m.end()
             unit = m.group("unit")
-            fig = Figure(parse_decimal(m.group("num")), m.group("num"), unit)
+            try:
+                fig = Figure(parse_decimal(m.group("num")), m.group("num"), unit)
+            except NumberFormatError:  # beyond what any disclosure prints (core.money bounds): no figure to check
+                continue
             segment = re.split(r"[,，;；:：]", _ALTERNATIVE.sub("", before))[-1]
             after = s[m.end():m.end() + 14]
             if unit == "%":

@@ -32,6 +32,22 @@ MIN_MONEY_DECIMALS = 2
 DASHES = {"——", "—", "--", "-", "－", "－－", "―", "――", "/", "／"}
 _NUMBER = re.compile(r"^[+\-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 
+#: Bounds on a printed number. The largest amount any disclosure prints is some 10^9 万元 (a
+#: province's budget); 15 integer digits leave room for 元 and counts. Six decimals cover every
+#: percentage and unit conversion. Anything longer is refused with a reason before Decimal sees it,
+#: so no arithmetic can overflow or run for long on it.
+MAX_INTEGER_DIGITS = 15
+MAX_DECIMAL_DIGITS = 6
+_MAX_NUMBER_CHARS = 64  # with separators, signs and spaces; longer text is not one printed number
+
+#: A cell that is meant to be a number but cannot be read as one: NaN/Inf, exponents, accounting
+#: parentheses, a number with a unit or percent sign glued on, a malformed grouping, an overlong
+#: figure. Only digits, separators, signs, brackets, exponents and unit marks; at least one digit
+#: (or a NaN/Inf word).
+_NUMBER_LIKE = re.compile(r"^[\s\d０-９,，.．+＋\-－−()（）eE万元亿千%％]*\d[\s\d０-９,，.．+＋\-－−()（）eE万元亿千%％]*$")
+_NOT_A_NUMBER_WORDS = {"nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "#value!", "#div/0!",
+                       "#n/a", "#ref!", "#num!", "null", "none", "undefined"}
+
 
 class CellKind(str, Enum):
     """What a table cell holds. Blank, 0.00 and —— are three different things (DOMAIN.md §3)."""
@@ -40,6 +56,15 @@ class CellKind(str, Enum):
     BLANK = "blank"  # nothing printed
     DASH = "dash"  # ——: the item does not apply
     TEXT = "text"  # anything else (a label, a statement)
+    UNREADABLE = "unreadable"  # meant as a number but not readable as one: NaN, 1e308, (123.45), 123.45万
+
+
+def looks_like_number(text: str) -> bool:
+    """True for text printed where a number belongs that is no valid number (see ``_NUMBER_LIKE``)."""
+    stripped = text.strip()
+    if stripped.lower() in _NOT_A_NUMBER_WORDS:
+        return True
+    return bool(_NUMBER_LIKE.match(stripped))
 
 
 class NumberFormatError(ValueError):
@@ -48,9 +73,15 @@ class NumberFormatError(ValueError):
 
 def parse_decimal(text: str) -> Decimal:
     """Parse a printed number: thousands separators, a sign, fullwidth digits. Raises NumberFormatError."""
+    if len(text) > _MAX_NUMBER_CHARS:
+        raise NumberFormatError(f"数字过长（{len(text)}个字符）：{text[:20]!r}…")
     cleaned = normalise_number_text(text)
-    if not _NUMBER.match(cleaned):
+    match = _NUMBER.match(cleaned)
+    if not match:
         raise NumberFormatError(f"不是数字：{text!r}")
+    integer, fraction = match.group(1).replace(",", ""), (match.group(3) or ".")[1:]
+    if len(integer.lstrip("0")) > MAX_INTEGER_DIGITS or len(fraction) > MAX_DECIMAL_DIGITS:
+        raise NumberFormatError(f"数字超出可读范围（整数最多{MAX_INTEGER_DIGITS}位、小数最多{MAX_DECIMAL_DIGITS}位）：{text[:30]!r}")
     try:
         return Decimal(cleaned.replace(",", ""))
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid literals
@@ -91,7 +122,9 @@ def classify_cell(text: str | None) -> tuple[CellKind, Decimal | None]:
     try:
         return CellKind.AMOUNT, parse_decimal(stripped)
     except NumberFormatError:
-        return CellKind.TEXT, None
+        if len(stripped) > _MAX_NUMBER_CHARS and stripped[:_MAX_NUMBER_CHARS].strip().isdigit():
+            return CellKind.UNREADABLE, None  # an overlong run of digits
+        return (CellKind.UNREADABLE if looks_like_number(stripped) else CellKind.TEXT), None
 
 
 def decimals_of(text: str) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from juesuan.core.exceptions import InputError
@@ -14,19 +16,20 @@ MAX_PDF_BYTES = 200 * 1024 * 1024
 
 
 def read_document(path: str | Path) -> Document:
-    """Read a disclosure from a text export (``.txt``) or a PDF; raises InputError with the reason."""
+    """Read a disclosure from a text export (``.txt``) or a PDF; raises InputError with the reason.
+
+    The file is looked at (``stat``) before it is opened: only a regular file is read, so a FIFO,
+    a device or a socket is refused at once instead of blocking or streaming for ever.
+    """
     p = Path(path)
-    if not p.exists():
-        raise InputError(str(p), "文件不存在", "not_found")
-    if p.is_dir():
-        raise InputError(str(p), "这是一个文件夹，不是文件", "unsupported")
+    info = _stat_regular(p)
     suffix = p.suffix.lower()
     if suffix in (".txt", ".text"):
         from juesuan.extract.text import read_text_file
 
         return read_text_file(p)
     if suffix == ".pdf":
-        _check_pdf_bounds(p)
+        _check_pdf_bounds(p, info.st_size)
         try:
             from juesuan.extract.pdf import read_pdf_file
         except ImportError as exc:  # pragma: no cover - depends on the installed extras
@@ -35,9 +38,35 @@ def read_document(path: str | Path) -> Document:
     raise InputError(str(p), f"不支持的文件类型“{suffix or '无扩展名'}”（支持 .txt 文本导出和 .pdf）", "unsupported")
 
 
-def _check_pdf_bounds(path: Path) -> None:
+#: What a path that is not a regular file is, by its ``stat`` mode.
+_SPECIAL_FILES = ((stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
+                  (stat.S_ISSOCK, "套接字"))
+
+
+def special_file_kind(mode: int) -> str | None:
+    """The Chinese name of a special file's kind (FIFO, device, socket), None for a regular file or folder."""
+    return next((name for test, name in _SPECIAL_FILES if test(mode)), None)
+
+
+def _stat_regular(p: Path) -> os.stat_result:
+    """``stat`` the path and refuse anything but a regular file, without opening it."""
+    try:
+        info = p.stat()
+    except FileNotFoundError:
+        reason = "符号链接指向的文件不存在" if p.is_symlink() else "文件不存在"
+        raise InputError(str(p), reason, "not_found") from None
+    except OSError as exc:
+        raise InputError(str(p), f"无法读取文件：{exc.strerror or exc}", "unreadable") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(str(p), "这是一个文件夹，不是文件", "unsupported")
+    kind = special_file_kind(info.st_mode)
+    if kind or not stat.S_ISREG(info.st_mode):
+        raise InputError(str(p), f"不是普通文件（{kind or '特殊文件'}），不读取", "not_regular")
+    return info
+
+
+def _check_pdf_bounds(path: Path, size: int) -> None:
     """Refuse a PDF that is too large before any page is read (broken files are left to the reader)."""
-    size = path.stat().st_size
     if size > MAX_PDF_BYTES:
         raise InputError(str(path), f"文件过大（{size // 1024 // 1024} MB，上限 {MAX_PDF_BYTES // 1024 // 1024} MB）", "too_large")
     try:

@@ -11,38 +11,83 @@ from pathlib import Path
 REPORT_HIDDEN_TAGS = ("intro", "parameters", "injected-parameters", "setup", "outputs")
 
 _CSS = """
-body { font-family: "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "SimSun", sans-serif;
+body { font-family: FONT_STACK;
        margin: 0 auto; max-width: 1200px; padding: 24px; color: #1f2328; line-height: 1.55; }
 header.juesuan { border-bottom: 2px solid #4c72b0; margin-bottom: 16px; }
 header.juesuan h1 { margin: 0 0 4px 0; font-size: 1.5em; }
 header.juesuan p { margin: 0 0 8px 0; color: #57606a; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 0 0 12px; font-size: 13px; color: #424a53; }
+dl.meta dt { color: #57606a; } dl.meta dd { margin: 0; overflow-wrap: anywhere; }
+a.anchor-link { display: none; }
+.jp-OutputArea-output, .output_html { overflow-x: auto; max-width: 100%; }
+th { white-space: nowrap; }
 h1, h2, h3 { color: #24292f; } h2 { border-bottom: 1px solid #d0d7de; padding-bottom: 4px; margin-top: 32px; }
 table { border-collapse: collapse; margin: 8px 0 16px 0; font-size: 13px; }
 th, td { border: 1px solid #d0d7de; padding: 3px 8px; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; } tr:nth-child(even) td { background: #fbfbfc; }
 caption { caption-side: top; text-align: left; font-weight: bold; padding: 4px 0; }
+pre, code { font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, FONT_STACK, monospace; }
 pre { white-space: pre-wrap; background: #f6f8fa; padding: 8px; border-radius: 4px; font-size: 13px; }
 img { max-width: 100%; height: auto; }
 .jp-InputPrompt, .jp-OutputPrompt, .prompt { display: none; }
 .jp-Cell { margin-bottom: 10px; }
 .jp-InputArea pre, .input_area pre { background: #f0f3f6; }
-@media print { body { max-width: none; padding: 0; } h2 { page-break-after: avoid; } table { page-break-inside: auto; }
-               tr { page-break-inside: avoid; } }
+@media (max-width: 640px) { body { padding: 12px; } dl.meta { grid-template-columns: 1fr; } table { font-size: 12px; } }
+@media print { body { max-width: none; padding: 0; } h2, h3 { page-break-after: avoid; } table { page-break-inside: auto; }
+               tr, figure, article.finding { page-break-inside: avoid; } .jp-OutputArea-output { overflow: visible; } }
 """
 
 
 def write_html(notebook: Path, target: Path, *, shareable: bool, heading: str | None = None) -> None:
-    """Render a notebook to one self-contained HTML file (nothing loaded from outside)."""
-    import nbformat
-    from traitlets.config import Config
+    """Render a notebook to one self-contained HTML file (nothing loaded from outside).
 
-    _FastHTMLExporter = _fast_exporter_class()
+    The shareable report is rendered by the notebook itself from the AuditResult
+    (:func:`juesuan.present.report_page.write_report`); when it is already there, it is kept and this
+    notebook rendering is only the fallback for a notebook that did not write one.
+    """
+    import nbformat
+
+    if shareable and _written_by_report_page(target):
+        return
 
     nb = nbformat.read(str(notebook), as_version=4)
     if shareable:
         # The shareable report opens with the conclusions; the evidence follows.
         first = [c for c in nb.cells if "findings" in c.metadata.get("tags", [])]
         nb.cells = first + [c for c in nb.cells if "findings" not in c.metadata.get("tags", [])]
+    body, _ = _exporter(shareable).from_notebook_node(nb)
+    # The markdown renderer writes non-ASCII headings as numeric references; write them as text
+    # (only code points above ASCII: &lt; &amp; &quot; and friends stay escaped).
+    body = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))) if int(m.group(1)) > 127 else m.group(0), body)
+    body = re.sub(r'<a class="anchor-link"[^>]*>[^<]*</a>', "", body)  # no ¶ marks, on screen or paper
+    title = nb.metadata.get("title", "决算公开审核")
+    facts = _unit_facts(notebook.parent, nb)
+    if heading is None:
+        heading = f"{facts['unit']} {facts['year']}年度决算公开审核{'报告' if shareable else '工作底稿'}"
+    meta = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in facts["meta"])
+    header = (f"<header class=\"juesuan\"><h1>{html.escape(heading)}</h1><dl class=\"meta\">{meta}</dl>"
+              "<p>本页面不引用任何外部资源，可离线打开和打印。</p></header>\n")
+    from juesuan.present.fonts import FONT_STACK, font_face_css
+
+    visible = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"data:[a-z/+-]+;base64,[A-Za-z0-9+/=]+", "", header + body)))
+    css = font_face_css(visible) + _CSS.replace("FONT_STACK", FONT_STACK)
+    page = (
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<title>{html.escape(heading or title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
+        f"{header}{body}\n</body>\n</html>\n"
+    )
+    from juesuan.core.safe import clean_text
+
+    target.write_text(clean_text(_defang_urls(page)), encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=2)
+def _exporter(shareable: bool):
+    """One exporter per kind of page, kept: its jinja templates are compiled once per process (a
+    batch worker renders two pages per unit; compiling them each time cost ~0.3 CPU-s a unit)."""
+    from traitlets.config import Config
+
     config = Config()
     config.TagRemovePreprocessor.enabled = True
     # The working paper shows the parameters the run really used: papermill's injected cell, not the template's defaults.
@@ -50,30 +95,19 @@ def write_html(notebook: Path, target: Path, *, shareable: bool, heading: str | 
     config.TagRemovePreprocessor.remove_cell_tags = (set(REPORT_HIDDEN_TAGS) if shareable
                                                      else {"parameters"} if injected else set())
     config.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
-    exporter = _FastHTMLExporter(config=config, template_name="basic")
+    exporter = _fast_exporter_class()(config=config, template_name="basic")
     exporter.exclude_input = shareable
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nb)
-    # The markdown renderer writes non-ASCII headings as numeric references; write them as text
-    # (only code points above ASCII: &lt; &amp; &quot; and friends stay escaped).
-    body = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))) if int(m.group(1)) > 127 else m.group(0), body)
-    title = nb.metadata.get("title", "决算公开审核")
-    if heading is None:
-        unit, year = _unit_and_year(notebook.parent)
-        heading = f"{unit} {year}年度决算公开审核{'报告' if shareable else '工作底稿'}"
-    generated = time.strftime("%Y-%m-%d %H:%M")
-    page = (
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<title>{html.escape(heading or title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        f"<header class=\"juesuan\"><h1>{html.escape(heading)}</h1>"
-        f"<p>由 juesuan 生成于 {generated}。本页面不引用任何外部资源，可离线打开和打印。</p></header>\n"
-        f"{body}\n</body>\n</html>\n"
-    )
-    from juesuan.core.safe import clean_text
+    return exporter
 
-    target.write_text(clean_text(_defang_urls(page)), encoding="utf-8")
+
+def _written_by_report_page(target: Path) -> bool:
+    try:
+        with open(target, encoding="utf-8") as fh:
+            return '<meta name="generator" content="juesuan report">' in fh.read(4096)
+    except OSError:
+        return False
 
 
 @functools.lru_cache(maxsize=1)
@@ -100,14 +134,30 @@ def _fast_exporter_class():
     return FastHTMLExporter
 
 
-def _unit_and_year(folder: Path) -> tuple[str, str]:
+def _unit_facts(folder: Path, nb) -> dict:
+    """Unit, year and the header lines (source file, sha256, version, date) of an executed notebook."""
     import json
+
+    from juesuan import __version__
 
     try:
         data = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
-        return data.get("unit") or "（未识别单位）", str(data.get("year") or "")
     except (OSError, ValueError):
-        return "（未识别单位）", ""
+        data = {}
+    parameters = nb.metadata.get("papermill", {}).get("parameters", {}) or {}
+    source = parameters.get("source") or data.get("source") or ""
+    if source and not Path(source).is_absolute():
+        source = str((folder / source).resolve()) if (folder / source).exists() else source
+    from juesuan.present.report_page import file_sha256
+
+    generated = ("生成", f"juesuan {__version__} · {time.strftime('%Y-%m-%d %H:%M')}")
+    if not data and not source:  # not one unit's notebook (the batch summary)
+        return {"unit": "", "year": "", "meta": [generated]}
+    unit = data.get("unit") or "（未识别单位）"
+    year = str(data.get("year") or "")
+    meta = [("被审计单位", unit), ("年度", year or "（未识别）"), ("来源文件", Path(source).name if source else "（未知）"),
+            ("sha256", file_sha256(source) or "（文件不在原处，未计算）"), generated]
+    return {"unit": unit, "year": year, "meta": meta}
 
 
 def _defang_urls(page: str) -> str:

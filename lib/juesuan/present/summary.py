@@ -22,8 +22,8 @@ def load_batch(batch_dir: str | Path) -> dict[str, pd.DataFrame]:
         else pd.DataFrame()
     metrics_rows = []
     for manifest in sorted(folder.glob("*/metrics.json")):
-        if manifest.parent.name.startswith("."):  # a unit still being written (or left by a crash)
-            continue
+        if manifest.parent.name.startswith("."):
+            continue  # a unit still being written (*.partial) or being replaced (*.old-*)
         data = json.loads(manifest.read_text(encoding="utf-8"))
         row = {"单位目录": manifest.parent.name, "单位名称": data.get("unit") or "", "年度": data.get("year")}
         for key, value in (data.get("metrics") or {}).items():
@@ -44,8 +44,9 @@ def _decimal(value):
 def status_frame(units: pd.DataFrame) -> pd.DataFrame:
     if units.empty:
         return pd.DataFrame([{"说明": "没有单位"}])
-    labels = {"ok": "完成", "failed": "失败", "skipped": "已完成（跳过）"}
-    counts = units["status"].map(labels).value_counts().rename_axis("状态").reset_index(name="单位数")
+    labels = {"ok": "完成", "failed": "失败", "skipped": "已完成（跳过）", "earlier": "已完成（不在本次输入中）",
+              "ignored": "未审核（不是普通文件）"}
+    counts = units["status"].map(lambda s: labels.get(s, s)).value_counts().rename_axis("状态").reset_index(name="单位数")
     return counts
 
 

@@ -89,7 +89,7 @@ def document_facts(doc: Document) -> pd.DataFrame:
 def table_frame(table: Table) -> pd.DataFrame:
     """A table as extracted: one row per table row, printed values, blanks kept blank and —— kept."""
     records = []
-    for row in table.rows:
+    for row in display_rows(table):
         record = {}
         if row.section:
             record["栏"] = {"income": "收入", "expense": "支出", "personnel": "人员经费", "public": "公用经费",
@@ -105,15 +105,111 @@ def table_frame(table: Table) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
+def display_rows(table: Table) -> list:
+    """The rows in reading order. Two-sided and panelled tables print their sides next to each other,
+    so reading line by line interleaves them (收入, 支出, 收入 …): shown one side after the other
+    instead, in the order the sides first appear; 公开06表 (人员经费, 公用经费 panels) in
+    economic-code order (301 …, 302 …, 303 …), each panel's total after the codes."""
+    indexed = list(enumerate(table.rows))
+    if table.id == "06":
+        return [r for _, r in sorted(indexed, key=lambda ir: (0, ir[1].code, ir[0]) if ir[1].code else (1, "", ir[0]))]
+    sides = list(dict.fromkeys(r.section for r in table.rows))
+    if len(sides) < 2:
+        return list(table.rows)
+    return [r for _, r in sorted(indexed, key=lambda ir: (sides.index(ir[1].section), ir[0]))]
+
+
+# Columns that hold identifiers, not quantities: they stay left-aligned and ungrouped.
+_ID_COLUMNS = ("科目代码", "行次", "规则", "编号", "章节", "年度", "页数")
+
+
 def show(frame: pd.DataFrame, caption: str | None = None):
     """A frame for display: no index column, every value and header HTML-escaped (document text can
-    never become markup in a report), blanks shown blank."""
+    never become markup in a report), blanks shown blank; numbers right-aligned in one thousands
+    style, text left-aligned, headers on one line (no column one character wide)."""
     import html
 
+    from juesuan.present import labels
+
+    numeric = [c for c in labels.numeric_columns(frame) if c not in _ID_COLUMNS]
+    text = [c for c in frame.columns if c not in numeric]
     styler = frame.style.hide(axis="index").format(escape="html", na_rep="").format_index(escape="html", axis=1)
+    if numeric:
+        styler = styler.format(lambda v: html.escape(labels.thousands("" if v is None else v)), subset=numeric,
+                               na_rep="")
+        styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
+    short = [c for c in text if frame[c].map(lambda v: len(str(v)) if v is not None else 0).max() <= 10] if len(frame) else []
+    wide = [c for c in text if c not in short]
+    if short:
+        styler = styler.set_properties(subset=short, **{"text-align": "left", "white-space": "nowrap"})
+    if wide:
+        styler = styler.set_properties(subset=wide, **{"text-align": "left", "min-width": "8em"})
+    styler = styler.set_table_styles([
+        {"selector": "th", "props": "text-align: left; white-space: nowrap;"},
+        {"selector": "td", "props": "vertical-align: top;"},
+    ], overwrite=False)
     if caption:
         styler = styler.set_caption(html.escape(caption))
     return styler
+
+
+def table_display_frame(table: Table) -> pd.DataFrame:
+    """A table for reading: as :func:`table_frame`, amounts in one thousands style."""
+    from juesuan.present import labels
+
+    frame = table_frame(table)
+    amount_columns = set(table.columns.values())
+    for column in frame.columns:
+        if column in amount_columns:
+            frame[column] = frame[column].map(lambda v: labels.thousands(v) if isinstance(v, str) and labels.is_number(v)
+                                              else "" if v is None or v != v else v)
+    return frame
+
+
+def findings_view(result: AuditResult, review=None) -> pd.DataFrame:
+    """The findings for reading: the rule's Chinese title first, its id after; with a review
+    (:mod:`juesuan.present.review`), each finding's id and 复核结论/复核意见 (排除 ones stay listed)."""
+    columns = ["级别", "规则", "编号", "说明", "应为", "实为", "差额", "位置", "原文"]
+    rows = []
+    for f, fid in zip(result.findings, finding_ids(result)):
+        rule = REGISTRY.get(f.rule)
+        row = {
+            "级别": SEVERITY_LABELS[f.severity],
+            "规则": rule.title if rule and rule.title else f.rule,
+            "编号": f.rule,
+            "说明": f.message,
+            "应为": f.expected or "",
+            "实为": f.actual or "",
+            "差额": f.difference or "",
+            "位置": f.location.describe(),
+            "原文": f.location.quote or "",
+        }
+        if review is not None:
+            entry = review.entry(fid)
+            row.update({"发现编号": fid, "复核结论": entry.status if entry else "未复核",
+                        "复核意见": entry.note if entry else ""})
+        rows.append(row)
+    if review is not None:
+        columns = [*columns, "复核结论", "复核意见", "发现编号"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def evidence_view(result: AuditResult, **kw) -> pd.DataFrame:
+    """:func:`evidence_frame` for reading: each rule by its Chinese title."""
+    frame = evidence_frame(result, **kw)
+    frame["规则"] = frame["规则"].map(lambda r: REGISTRY[r].title if r in REGISTRY and REGISTRY[r].title else r)
+    return frame
+
+
+def ledger_view(result: AuditResult, family: str | None = None) -> pd.DataFrame:
+    """:func:`ledger_frame` for reading: the Chinese title, then the id."""
+    frame = ledger_frame(result, family)
+    if frame.empty:
+        return frame
+    titles = [REGISTRY[r].title if r in REGISTRY and REGISTRY[r].title else r for r in frame["规则"]]
+    frame = frame.rename(columns={"规则": "编号"})
+    frame.insert(0, "规则", titles)
+    return frame
 
 
 def table_view(doc: Document, table_id: str):
@@ -127,7 +223,7 @@ def table_view(doc: Document, table_id: str):
     caption = f"{table_label(table_id)} {table.title}（{_where(table)}，单位：{table.unit or '未注明'}）"
     if table.declared_empty and not table.has_money:
         caption += f"——{table.empty_statement}"
-    frame = table_frame(table)
+    frame = table_display_frame(table)
     if frame.empty:
         frame = pd.DataFrame([{"说明": table.empty_statement or "无数据行"}])
     return show(frame, caption)
@@ -183,6 +279,14 @@ def findings_frame(result: AuditResult, review=None) -> pd.DataFrame:
     if review is not None:
         columns = ["编号", *columns, "复核结论", "复核意见"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def status_of(result: AuditResult, review):
+    """For report_page: a finding -> its review status (确认/排除/待定/未复核), or None without a review."""
+    if review is None:
+        return None
+    ids = {id(f): fid for f, fid in zip(result.findings, finding_ids(result))}
+    return lambda finding: review.status(ids.get(id(finding), finding.id))
 
 
 def stale_view(result: AuditResult, review):
@@ -265,7 +369,7 @@ def summary_frame(result: AuditResult, review=None) -> pd.DataFrame:
 
 def rounding_note(result: AuditResult) -> str:
     extra = result.extra_tolerance
-    text = ("容差规则（DOMAIN.md §6）：每个以万元列示、保留两位小数的金额与其真实值最多相差0.005万元；"
+    text = ("容差规则（四舍五入的尾数误差）：每个以万元列示、保留两位小数的金额与其真实值最多相差0.005万元；"
             "n个分项之和与合计数之差不超过各数舍入误差之和（约(n+1)×0.005万元）时记为“尾数误差”提示，超过即为错误。"
             "百分比按各金额的舍入区间求出真实比率所在区间，与所述百分比的舍入区间有交集即视为相符。")
     if extra:
@@ -274,9 +378,21 @@ def rounding_note(result: AuditResult) -> str:
 
 
 def claims_view(result: AuditResult) -> pd.DataFrame:
-    from juesuan.claims import claims_frame
+    """The narrative's checkable claims in Chinese words: 金额 59.73万元, not amount=59.73."""
+    from juesuan.present import labels
 
-    return claims_frame(result.claims)
+    rows = []
+    for c in result.claims:
+        rows.append({
+            "章节": f"第{c.section}部分" if c.section else "",
+            "类型": labels.claim_kind(c.kind),
+            "主体": c.subject,
+            "数字": labels.figures_text(c.figures),
+            "方向": c.direction_word or (labels.direction(c.direction) if c.direction else ""),
+            "分母": c.denominator or "",
+            "原文": c.quote,
+        })
+    return pd.DataFrame(rows, columns=["章节", "类型", "主体", "数字", "方向", "分母", "原文"])
 
 
 def annex_frame(doc: Document) -> pd.DataFrame:

@@ -7,13 +7,13 @@ counted as passed, and one that compared nothing is not applicable, with the rea
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import Enum
 from typing import Callable, Iterable
 
 from juesuan.core.model import Cell, Document, Location
-from juesuan.core.money import Amount, Interval, format_percent, format_wan, signed_sum
+from juesuan.core.money import Amount, CellKind, Interval, format_percent, format_wan, signed_sum
 from juesuan.core.labels import table_label
 
 
@@ -37,6 +37,8 @@ STATUS_LABELS = {
     Status.COULD_NOT_CHECK: "无法检查",
 }
 SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.NOTE: "提示"}
+#: How the finding for a cell that cannot be read as an amount begins (``Check.value``).
+UNREADABLE_CELL = "无法读取此单元格"
 
 
 @dataclass
@@ -137,9 +139,11 @@ class CouldNotCheck(Exception):
 class Rule:
     id: str
     statement: str  # one line, Chinese: the identity checked
-    basis: str  # where the identity comes from (DOMAIN.md section, regulation)
+    basis: str  # for the reader: the regulation or the identity (from rules/titles.py)
     family: str  # tables / cross / narrative / completeness / annex
     func: Callable[["Check"], None]
+    title: str = ""  # short Chinese title shown in reports (from rules/titles.py)
+    reference: str = ""  # for developers: where the identity is written down (DOMAIN.md section)
 
     def run(self, doc: Document, context: "Context") -> RuleOutcome:
         check = Check(self, doc, context)
@@ -180,12 +184,17 @@ def rule(id: str, statement: str, basis: str, family: str):
 
 def rules_of(module) -> list[Rule]:
     """The rules a module defines (functions marked with ``@rule`` whose home is that module), in
-    the order they are written."""
+    the order they are written. Titles and the basis shown to readers come from
+    :mod:`juesuan.rules.titles`, the one place they are written; ``spec.basis`` stays the developers'
+    reference (a DOMAIN.md section)."""
+    from juesuan.rules.titles import basis_of, title_of
+
     found = []
     for obj in vars(module).values():
         spec = getattr(obj, RULE_MARK, None)
         if isinstance(spec, RuleSpec) and getattr(obj, "__module__", None) == module.__name__:
-            found.append(Rule(spec.id, spec.statement, spec.basis, spec.family, obj))
+            found.append(Rule(spec.id, spec.statement, basis_of(spec.id) or spec.basis, spec.family, obj,
+                              title=title_of(spec.id), reference=spec.basis))
     return found
 
 
@@ -216,11 +225,15 @@ class Check:
     # --- outcome -----------------------------------------------------------------------------------
 
     def outcome(self) -> RuleOutcome:
-        problems = [f for f in self.findings if f.severity in (Severity.ERROR, Severity.WARNING)]
+        unreadable = [f for f in self.findings if f.message.startswith(UNREADABLE_CELL)]
+        problems = [f for f in self.findings if f.severity in (Severity.ERROR, Severity.WARNING) and f not in unreadable]
         notes = [f for f in self.findings if f.severity is Severity.NOTE]
         if problems:
             return RuleOutcome(self.rule.id, Status.FAIL, f"{len(problems)}处不符", self.findings, self.comparisons,
                                self.evidence)
+        if unreadable:  # a figure it needed could not be read: the rule did not fully run
+            return RuleOutcome(self.rule.id, Status.COULD_NOT_CHECK, f"{len(unreadable)}个单元格无法读取为金额",
+                               self.findings, self.comparisons, self.evidence)
         if self.comparisons == 0:
             reason = "；".join(self.skipped) if self.skipped else "没有可比对的数据"
             return RuleOutcome(self.rule.id, Status.NOT_APPLICABLE, reason, self.findings, 0, self.evidence)
@@ -255,10 +268,21 @@ class Check:
             raise CouldNotCheck(f"{table_label(table_id)}无法读取：{table.unreadable_reason}")
         return table
 
-    @staticmethod
-    def value(cell: Cell | None) -> Amount | None:
-        """A cell as an amount: blank and —— count as an exact zero; text cannot be summed (None)."""
-        return Amount.exact(0) if cell is None else cell.summand
+    def value(self, cell: Cell | None) -> Amount | None:
+        """A cell as an amount: blank and —— count as an exact zero; text cannot be summed (None).
+
+        A cell meant as a number that cannot be read (``NaN``, ``(123.45)``, ``123.45万``) is a
+        finding of its own, and the rule becomes could-not-check unless it found a real problem.
+        """
+        if cell is None:
+            return Amount.exact(0)
+        if cell.kind is CellKind.UNREADABLE:
+            shown = cell.raw if len(cell.raw) <= 40 else cell.raw[:40] + "…"
+            where = replace(cell.location, quote=shown)
+            if not any(f.location == where and f.message.startswith(UNREADABLE_CELL) for f in self.findings):
+                self.report(Severity.WARNING, f"{UNREADABLE_CELL}：“{shown}”不是可识别的金额，用到它的比对无法进行",
+                            where, None, shown, None)
+        return cell.summand
 
     # --- comparisons -------------------------------------------------------------------------------
 

@@ -107,7 +107,7 @@ def sangong_explained_with_counts(check: Check) -> None:
     for needed, column in (("出国团组", "final_abroad"), ("购置车辆", "final_vehicle_purchase"),
                            ("车辆保有量", "final_vehicle_operation"), ("接待批次", "final_reception")):
         cell = row.cell(column) if row is not None else None
-        if cell is not None and (cell.amount is None or cell.amount.value == 0) and cell.kind.value != "text":
+        if cell is not None and (cell.amount is None or cell.amount.value == 0) and cell.kind.value not in ("text", "unreadable"):
             continue  # no money spent on the item: there is nothing to count
         check.counted()
         if needed not in counts:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
-from juesuan.core.exceptions import JuesuanError
+from juesuan.core.exceptions import AuditRunError, JuesuanError  # noqa: F401 - AuditRunError re-exported
 from juesuan.present.html import write_html
 
 
@@ -32,15 +32,6 @@ def shipped_notebook(name: str) -> Path:
 NOTEBOOK = shipped_notebook("audit_unit.ipynb")
 OUTPUT_FILES = ("audit.ipynb", "audit.html", "report.html", "findings.json", "metrics.json", "workpaper.xlsx")
 MANIFEST = "unit.json"
-
-
-class AuditRunError(JuesuanError):
-    """The notebook failed for a unit; ``reason`` says why in one line, ``unit`` names it."""
-
-    def __init__(self, unit: str, reason: str):
-        super().__init__(f"{unit}: {reason}")
-        self.unit = unit
-        self.reason = reason
 
 
 @dataclass
@@ -59,10 +50,23 @@ class AuditOutputs:
 
 def unit_folder_name(source: str | Path) -> str:
     """A safe folder name for a unit, from its file name: no separators, no dots at the start, no
-    control, bidi or format characters, at most 200 bytes; Chinese kept."""
+    control, bidi or format characters, at most FOLDER_NAME_BYTES bytes; Chinese kept."""
     from juesuan.core.safe import safe_filename
 
-    return safe_filename(Path(source).stem, max_bytes=200, fallback="unit")
+    return safe_filename(Path(source).stem, max_bytes=FOLDER_NAME_BYTES, fallback="unit")
+
+
+#: A unit folder name's limit in UTF-8 bytes. File systems allow 255 bytes per name; the batch adds
+#: ``-<8 hex>`` to tell apart two inputs of one name, and the swap adds ``.<name>.old-<pid>-<ns>``.
+FOLDER_NAME_BYTES = 200
+
+
+def _cut_to_bytes(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-8 bytes, never inside a character."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", errors="ignore").rstrip("._ ") or "unit"
 
 
 def find_notebook() -> Path:
@@ -133,7 +137,8 @@ def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None
             record = {**manifest, "unit": unit, "errors": outputs.errors, "warnings": outputs.warnings,
                       "notes": outputs.notes, "dismissed": outputs.dismissed, "stale": outputs.stale,
                       "review_by_status": outputs.review.get("by_status", {}), "seconds": round(outputs.seconds, 3),
-                      "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}
+                      "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                      "outputs": {name: file_sha256(work / name) for name in OUTPUT_FILES}}  # checked by --resume
             from juesuan.core.safe import clean_json
 
             (work / MANIFEST).write_text(json.dumps(clean_json(record), ensure_ascii=False, indent=2), encoding="utf-8")
@@ -142,6 +147,16 @@ def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None
         shutil.rmtree(work, ignore_errors=True)
         raise
     return outputs
+
+
+def file_sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _count_findings(outputs: AuditOutputs, folder: Path) -> None:

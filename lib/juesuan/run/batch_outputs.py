@@ -3,7 +3,7 @@
 ``index.html`` (one row per unit, sortable, self-contained), ``findings.csv`` and ``findings.xlsx``
 (every unit's findings, one row each), ``batch.json`` (versions, timings, statuses) and
 ``summary.html`` (rendered from ``notebooks/batch_summary.ipynb``). Every file is written to a
-temporary name and renamed into place.
+temporary name and renamed into place, each on its own: one that fails is recorded, not fatal.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from dataclasses import asdict
 from pathlib import Path
 
 from juesuan import __version__
+from juesuan.run.status import STATUS_LABELS, WITH_OUTPUTS, UnitStatus
 
 FINDING_COLUMNS = ["单位目录", "单位名称", "年度", "编号", "级别", "规则", "说明", "应为", "实为", "差额",
                    "表", "行", "列", "页", "行号", "原文", "复核结论", "复核意见"]
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "note": "提示"}
 SEVERITY_ORDER = {"错误": 0, "警告": 1, "提示": 2}
-STATUS_LABELS = {"ok": "完成", "failed": "失败", "skipped": "已完成（跳过）"}
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -44,7 +44,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
 def findings_rows(report, out: Path) -> list[dict]:
     rows = []
     for r in report.results:
-        if r.status not in ("ok", "skipped"):
+        if r.status not in WITH_OUTPUTS:
             continue
         try:
             data = json.loads((out / r.unit / "findings.json").read_text(encoding="utf-8"))
@@ -85,26 +85,87 @@ def versions() -> dict:
 
 
 def write_batch_outputs(report, out: Path, *, summary: bool = True) -> dict[str, Path]:
-    from juesuan.core.safe import clean_json, csv_cell
-    from juesuan.present.sheets import AMOUNT, INT, WRAP, new_workbook, save_atomic, write_sheet
+    """Every batch output, each on its own: one that fails (whatever a unit's content holds) is
+    recorded in ``report.output_errors`` and batch.json, and the others are still written."""
+    written: dict[str, Path] = {}
+    errors = report.output_errors
 
-    rows = findings_rows(report, out)
-    rows.sort(key=lambda row: (SEVERITY_ORDER.get(row["级别"], 9), row["单位目录"]))
-    written = {}
-    # CSV: every text cell safe (no formula); tables as 公开06表, which no spreadsheet turns into 6.
+    def attempt(name: str, write) -> bool:
+        try:
+            write()
+        except Exception as exc:  # one writer's failure must not cost the batch its other outputs
+            errors[name] = f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:300]
+            return False
+        written[name] = out / name
+        return True
+
+    try:
+        rows = findings_rows(report, out)
+        rows.sort(key=lambda row: (SEVERITY_ORDER.get(row["级别"], 9), row["单位目录"]))
+    except Exception as exc:  # a unit's findings.json that does not read as expected
+        rows = []
+        errors["findings"] = f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:300]
+    attempt("findings.csv", lambda: _write_csv(rows, out))
+    attempt("findings.xlsx", lambda: _write_xlsx(report, rows, out))
+    batch = {
+        "versions": versions(),
+        "started": report.started,
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "seconds": report.seconds,
+        "workers": report.workers,
+        "scheduler": report.scheduler,
+        "counts": {s.value: report.count(s) for s in UnitStatus},
+        "units_per_second": round(report.count(UnitStatus.OK) / report.seconds, 3) if report.seconds else None,
+        "review": review_tally(report),
+        "summary_error": None,
+        "output_errors": errors,
+        "skipped_inputs": report.skipped_inputs,
+        "units": [asdict(r) for r in report.results],
+    }
+    attempt("batch.json", lambda: _write_json(batch, out / "batch.json"))
+    if summary:
+        # reads batch.json and findings.csv, so it comes after them
+        if not attempt("summary.html", lambda: render_summary(out)):
+            batch["summary_error"] = errors["summary.html"]
+    attempt("index.html", lambda: _atomic_write(
+        out / "index.html", index_html(report, out, summary_ok="summary.html" in written).encode("utf-8", "backslashreplace")))
+    if errors:  # batch.json tells what was not written
+        attempt("batch.json", lambda: _write_json(batch, out / "batch.json"))
+    return written
+
+
+def _write_json(data: dict, path: Path) -> None:
+    from juesuan.core.safe import clean_json
+
+    try:
+        text = json.dumps(clean_json(data), ensure_ascii=False, indent=2).encode("utf-8")
+    except (UnicodeEncodeError, ValueError):  # a lone surrogate from a file name: escape everything
+        text = json.dumps(data, ensure_ascii=True, indent=2, default=str).encode("ascii")
+    _atomic_write(path, text)
+
+
+def _write_csv(rows: list[dict], out: Path) -> None:
+    """Every text cell safe (no formula, juesuan.core.safe); tables as 公开06表, which no spreadsheet turns into 6."""
+    from juesuan.core.safe import csv_cell
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL)
     writer.writerow(FINDING_COLUMNS)
     for row in rows:
         writer.writerow([csv_cell(str(row[c])) if row[c] != "" else "" for c in FINDING_COLUMNS])
-    _atomic_write(out / "findings.csv", buffer.getvalue().encode("utf-8-sig"))
-    written["findings.csv"] = out / "findings.csv"
+    _atomic_write(out / "findings.csv", buffer.getvalue().encode("utf-8-sig", "backslashreplace"))
+
+
+def _write_xlsx(report, rows: list[dict], out: Path) -> None:
+    """Numbers as numbers, a bold frozen header, a filter; text never a formula (juesuan.present.sheets)."""
+    from juesuan.present.sheets import AMOUNT, INT, WRAP, new_workbook, save_atomic, write_sheet
+
     wb = new_workbook()
     write_sheet(wb, "发现", FINDING_COLUMNS, rows,
                 {"应为": AMOUNT, "实为": AMOUNT, "差额": AMOUNT, "页": INT, "行号": INT, "说明": WRAP, "原文": WRAP},
                 empty_note="没有发现")
     unit_rows = [{
-        "单位目录": r.unit, "单位名称": r.unit_name, "年度": r.year or "", "状态": STATUS_LABELS.get(r.status, r.status),
+        "单位目录": r.unit, "单位名称": r.unit_name, "年度": r.year or "", "状态": STATUS_LABELS.get(r.status, str(r.status)),
         "原因": r.reason, "错误": r.errors, "警告": r.warnings, "提示": r.notes,
         "复核排除": getattr(r, "dismissed", 0), "失效复核": getattr(r, "stale", 0),
         "用时（秒）": r.seconds, "来源文件": Path(r.source).name,
@@ -115,33 +176,6 @@ def write_batch_outputs(report, out: Path, *, summary: bool = True) -> dict[str,
                 {"错误": INT, "警告": INT, "提示": INT, "复核排除": INT, "失效复核": INT, "用时（秒）": AMOUNT, "原因": WRAP},
                 empty_note="没有单位")
     save_atomic(wb, out / "findings.xlsx")
-    written["findings.xlsx"] = out / "findings.xlsx"
-    batch = {
-        "versions": versions(),
-        "started": report.started,
-        "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "seconds": report.seconds,
-        "workers": report.workers,
-        "scheduler": report.scheduler,
-        "counts": {s: report.count(s) for s in ("ok", "failed", "skipped")},
-        "review": review_tally(report),
-        "units_per_second": round(sum(1 for r in report.results if r.status == "ok") / report.seconds, 3)
-        if report.seconds else None,
-        "summary_error": None,
-        "units": [asdict(r) for r in report.results],
-    }
-    _atomic_write(out / "batch.json", json.dumps(clean_json(batch), ensure_ascii=False, indent=2).encode("utf-8"))
-    if summary:
-        try:
-            render_summary(out)  # reads batch.json and findings.csv, so it comes after them
-            written["summary.html"] = out / "summary.html"
-        except Exception as exc:  # the summary must never cost the batch its results
-            batch["summary_error"] = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-            _atomic_write(out / "batch.json", json.dumps(clean_json(batch), ensure_ascii=False, indent=2).encode("utf-8"))
-    _atomic_write(out / "index.html", index_html(report, out, summary_ok="summary.html" in written).encode("utf-8"))
-    written["index.html"] = out / "index.html"
-    written["batch.json"] = out / "batch.json"
-    return written
 
 
 def review_tally(report) -> dict[str, int]:
@@ -212,7 +246,7 @@ _INDEX_JS = """
 """
 
 _INDEX_CSS = """
-body { font-family: "juesuan-sans", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", "SimSun", sans-serif; margin: 16px; color: #1f2328; }
+body { font-family: "JuesuanSC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", "SimSun", sans-serif; margin: 16px; color: #1f2328; }
 h1 { font-size: 1.4em; margin: 0 0 8px 0; } input, button { font: inherit; }
 .wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; font-size: 13px; min-width: 100%; }
@@ -233,7 +267,7 @@ tr.failed td { background: #fff1f0; } .err { color: #c44e52; font-weight: bold; 
 
 def _order(r) -> tuple:
     """Failed units first (nothing was audited), then by errors, warnings and notes, largest first."""
-    return (0 if r.status == "failed" else 1, -r.errors, -r.warnings, -r.notes, r.unit)
+    return (0 if r.status == UnitStatus.FAILED else 1, -r.errors, -r.warnings, -r.notes, r.unit)
 
 
 def index_html(report, out: Path, *, summary_ok: bool) -> str:
@@ -244,7 +278,7 @@ def index_html(report, out: Path, *, summary_ok: bool) -> str:
     def e(text) -> str:
         return html.escape(plain_text(str(text)), quote=True)
 
-    ok = report.count("ok") + report.count("skipped")
+    ok = sum(report.count(st) for st in WITH_OUTPUTS)
     tally = review_tally(report)
     rows = []
     for r in sorted(report.results, key=_order):
@@ -252,7 +286,7 @@ def index_html(report, out: Path, *, summary_ok: bool) -> str:
         folder = out / r.unit
         href = quote(r.unit)
         for name, label in (("report.html", "报告"), ("workpaper.xlsx", "底稿"), ("audit.html", "工作簿")):
-            if r.status in ("ok", "skipped") and (folder / name).exists():
+            if r.status in WITH_OUTPUTS and (folder / name).exists():
                 links.append(f'<a href="{href}/{name}">{label}</a>')
         source = Path(r.source)
         if source.is_file():
@@ -301,7 +335,7 @@ def index_html(report, out: Path, *, summary_ok: bool) -> str:
         + "\n".join(rows)
         + "\n</tbody></table></div>\n"
     )
-    from juesuan.present.webfont import font_face_css
+    from juesuan.present.fonts import font_face_css
 
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"

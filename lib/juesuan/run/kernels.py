@@ -1,11 +1,19 @@
-"""Ways to execute the audit notebook: a fresh kernel per unit (papermill), or one warm kernel reused.
+"""Ways to execute the audit notebook: a fresh kernel per unit, or one warm kernel reused.
 
-``papermill_runner`` is what `juesuan audit` uses: papermill parameterises and runs the notebook in a
-new kernel. ``WarmKernel`` is for batch workers: the notebook is parameterised by papermill the same
-way, but runs in a kernel started once per worker (its namespace reset between units), so the
-kernel start and the heavy imports (pandas, matplotlib, juesuan) are paid once per worker, not per
-unit. Kernels use IPC transport with a private socket path, so many kernels starting at once cannot
-race for TCP ports (papermill #511); a failed start is retried once.
+Both run the notebook with nbclient in a kernel of our own starting; papermill is not imported (it
+cost 1.2–1.4 s of imports per `audit` and added nothing we use): the parameters are injected as
+papermill does (a cell tagged ``injected-parameters`` after the one tagged ``parameters``).
+
+- ``FreshKernel`` is what `juesuan audit` uses: one kernel for one run. It can be started before
+  the document is read (``start()``): the kernel process boots and imports the notebook's modules
+  on the other core while this process reads the PDF.
+- ``WarmKernel`` is for batch workers: started once per worker, its namespace reset between units,
+  so the kernel start and the heavy imports (pandas, matplotlib, juesuan) are paid once per worker.
+
+Kernels use IPC transport with a private socket path, so many kernels starting at once cannot race
+for TCP ports (papermill #511) and none warns that it runs over TCP; a failed start is retried once.
+A kernel that fails (does not start, dies, or stops answering, a cell past its time limit) raises
+:class:`KernelFailed`; a cell that raises, :class:`NotebookFailed`. Callers tell them apart by type.
 """
 
 from __future__ import annotations
@@ -16,6 +24,10 @@ import uuid
 from pathlib import Path
 from typing import Protocol
 
+# Imported by the kernel as soon as it is up, while the caller is still reading the document: the
+# notebook's setup cell then finds them loaded.
+PREWARM = ("import pandas, matplotlib\n"
+           "import juesuan.engine, juesuan.present.charts, juesuan.present.workbook\n")
 
 
 def default_kernel() -> str:
@@ -30,33 +42,95 @@ def default_kernel() -> str:
     return "juesuan" if spec.argv and Path(spec.argv[0]).resolve().parent == Path(os.sys.executable).resolve().parent else "python3"
 
 
+def kernel_environment() -> dict[str, str]:
+    """The kernel's environment: ours, with glibc's malloc held to two arenas and BLAS to one thread,
+    so that a kernel under a batch worker's ``--memory-limit`` (an address-space limit, inherited)
+    does not spend it on per-thread reservations it never uses."""
+    env = dict(os.environ)
+    env.setdefault("MALLOC_ARENA_MAX", "2")
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(name, "1")
+    return env
+
+
 class NotebookFailed(Exception):
-    """A cell raised; ``ename``/``evalue`` carry the cell's exception, like papermill's error."""
+    """A cell raised; ``ename``/``evalue`` carry the cell's exception, like papermill's error.
+    ``peak_address_space``: the kernel's peak address space in bytes (0 when unknown), which tells
+    a cell that failed for want of memory under a worker's limit from one that failed on its own."""
 
     def __init__(self, ename: str, evalue: str):
         super().__init__(f"{ename}: {evalue}")
         self.ename = ename
         self.evalue = evalue
+        self.peak_address_space = 0
+
+
+def kernel_peak_address_space(km) -> int:
+    """VmPeak of the kernel process, in bytes (Linux; 0 elsewhere or when it is gone)."""
+    provisioner = getattr(km, "provisioner", None)
+    pid = getattr(provisioner, "pid", None) or getattr(getattr(provisioner, "process", None), "pid", None)
+    if not pid:
+        return 0
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmPeak:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+class KernelFailed(Exception):
+    """The kernel itself failed: it did not start, died, stopped answering, or a cell ran past its
+    time limit (the kernel is then still busy). A warm kernel must be replaced after this."""
+
+    def __init__(self, what: str, died: bool = True):
+        super().__init__(what)
+        self.ename = "KernelFailed"
+        self.evalue = what
+        self.died = died  # it did not start or exited (under a memory limit: out of memory), not a time limit
 
 
 class Runner(Protocol):
     def __call__(self, template: Path, output: Path, parameters: dict, cwd: Path, timeout: int) -> None: ...
 
 
-def papermill_runner(kernel_name: str | None = None) -> Runner:
-    """Run with papermill in a fresh kernel."""
+def parameterize(nb, parameters: dict):
+    """Insert the parameters as a cell tagged ``injected-parameters`` after the cell tagged
+    ``parameters`` (at the top if there is none), replacing an earlier injected cell."""
+    import nbformat
 
-    def run(template: Path, output: Path, parameters: dict, cwd: Path, timeout: int) -> None:
-        import papermill as pm
+    source = "# Parameters\n" + "".join(f"{name} = {value!r}\n" for name, value in parameters.items())
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
+    cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    at = next((i + 1 for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])), 0)
+    nb.cells = cells[:at] + [cell] + cells[at:]
+    return nb
 
-        pm.execute_notebook(
-            str(template), str(output), parameters=parameters, cwd=str(cwd),
-            kernel_name=kernel_name or default_kernel(), progress_bar=False, log_output=False,
-            execution_timeout=timeout, request_save_on_cell_execute=False,
-            kernel_manager_class=ipc_kernel_manager(),  # IPC: no TCP ports, no "running over TCP" warning
-        )
 
-    return run
+def _execute(km, kc, template: Path, output: Path, parameters: dict, cwd: Path, timeout: int) -> None:
+    """Run the parameterised notebook in a started kernel; write it to ``output`` whatever happens."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    nb = parameterize(nbformat.read(str(template), as_version=4), parameters)
+    client = NotebookClient(nb, km=km, timeout=timeout, kernel_name=km.kernel_name,
+                            resources={"metadata": {"path": str(cwd)}})
+    client.kc = kc
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        nbformat.write(nb, str(output))
+        failed = NotebookFailed(exc.ename or "CellExecutionError", exc.evalue or str(exc).splitlines()[0])
+        failed.peak_address_space = kernel_peak_address_space(km)
+        raise failed from exc
+    except (CellTimeoutError, DeadKernelError, TimeoutError, RuntimeError) as exc:
+        nbformat.write(nb, str(output))
+        text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        raise KernelFailed(f"{type(exc).__name__}: {text}".strip(": "), died=not isinstance(exc, CellTimeoutError)) from exc
+    nbformat.write(nb, str(output))
 
 
 def ipc_kernel_manager():
@@ -82,59 +156,73 @@ class WarmKernel:
         self.km = None
         self.kc = None
         self._socket_dir = None
+        self._ready = False
 
-    def start(self) -> None:
+    def launch(self) -> None:
+        """Start the kernel process and ask it to import the notebook's modules; do not wait for it."""
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
+        self._socket_dir = tempfile.mkdtemp(prefix="juesuan-kernel-")
+        km = AsyncKernelManager(kernel_name=self.kernel_name or default_kernel(), transport="ipc",
+                                ip=os.path.join(self._socket_dir, f"k-{uuid.uuid4().hex[:8]}"))
+        km.connection_file = os.path.join(self._socket_dir, "connection.json")
+        try:
+            run_sync(km.start_kernel)(cwd=str(self.cwd) if self.cwd else None, env=kernel_environment())
+            kc = km.client()
+            kc.start_channels()
+            kc.execute(PREWARM, silent=True, store_history=False)  # queued until the kernel is up
+        except Exception as exc:
+            self.km = km
+            self.shutdown()
+            raise KernelFailed(f"内核无法启动（{type(exc).__name__}: {str(exc)[:160]}）") from exc
+        self.km, self.kc, self._ready = km, kc, False
+
+    def wait(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self._ready:
+            return
+        try:
+            run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
+        except Exception as exc:
+            self.shutdown()
+            raise KernelFailed(f"内核没有就绪（{type(exc).__name__}: {str(exc)[:160]}）") from exc
+        self._ready = True
+
+    def start(self) -> None:
+        """Start the kernel and wait until it answers; one retry."""
         for attempt in (1, 2):
-            self._socket_dir = tempfile.mkdtemp(prefix="juesuan-kernel-")
-            km = AsyncKernelManager(kernel_name=self.kernel_name or default_kernel(), transport="ipc",
-                                    ip=os.path.join(self._socket_dir, f"k-{uuid.uuid4().hex[:8]}"))
-            km.connection_file = os.path.join(self._socket_dir, "connection.json")
             try:
-                run_sync(km.start_kernel)(cwd=str(self.cwd) if self.cwd else None)
-                kc = km.client()
-                kc.start_channels()
-                run_sync(kc.wait_for_ready)(timeout=self.startup_timeout)
-            except Exception:
-                try:
-                    run_sync(km.shutdown_kernel)(now=True)
-                except Exception:
-                    pass
+                self.launch()
+                self.wait()
+                return
+            except KernelFailed:
                 if attempt == 2:
                     raise
-                continue
-            self.km, self.kc = km, kc
-            return
+
+    def alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        try:
+            return self.km is not None and bool(run_sync(self.km.is_alive)())
+        except Exception:
+            return False
 
     def __call__(self, template: Path, output: Path, parameters: dict, cwd: Path, timeout: int) -> None:
-        import nbformat
         from jupyter_core.utils import run_sync
-        from nbclient import NotebookClient
-        from nbclient.exceptions import CellExecutionError
-        from papermill.parameterize import parameterize_notebook
 
-        if self.km is None or not run_sync(self.km.is_alive)():
+        if not self.alive():
             self.shutdown()
             self.cwd = cwd
             self.start()
+        self.wait()
         # A clean namespace for every unit; imported modules stay warm.
-        run_sync(self.kc.execute_interactive)("%reset -f", silent=True, timeout=60)
-        nb = nbformat.read(str(template), as_version=4)
-        for cell in nb.cells:
-            cell.metadata.setdefault("tags", [])  # papermill's parameterize expects these keys
-        nb.metadata.setdefault("papermill", {})
-        nb = parameterize_notebook(nb, parameters)
-        client = NotebookClient(nb, km=self.km, timeout=timeout, kernel_name=self.km.kernel_name,
-                                resources={"metadata": {"path": str(cwd)}})
-        client.kc = self.kc
         try:
-            client.execute()
-        except CellExecutionError as exc:
-            nbformat.write(nb, str(output))
-            raise NotebookFailed(exc.ename or "CellExecutionError", exc.evalue or str(exc).splitlines()[0]) from exc
-        nbformat.write(nb, str(output))
+            run_sync(self.kc.execute_interactive)("%reset -f", silent=True, timeout=60)
+        except Exception as exc:
+            raise KernelFailed(f"内核没有响应（{type(exc).__name__}）") from exc
+        _execute(self.km, self.kc, template, output, parameters, cwd, timeout)
 
     def shutdown(self) -> None:
         from jupyter_core.utils import run_sync
@@ -150,8 +238,48 @@ class WarmKernel:
             except Exception:
                 pass
         self.km = self.kc = None
+        self._ready = False
         if self._socket_dir:
             import shutil
 
             shutil.rmtree(self._socket_dir, ignore_errors=True)
             self._socket_dir = None
+
+
+class FreshKernel:
+    """One kernel for one run (`juesuan audit`); ``start()`` it early, before reading the document."""
+
+    def __init__(self, kernel_name: str | None = None, cwd: Path | None = None):
+        self._kernel = WarmKernel(kernel_name, cwd)
+        self._launched = False
+
+    def start(self) -> "FreshKernel":
+        try:
+            self._kernel.launch()
+            self._launched = True
+        except KernelFailed:
+            self._launched = False  # tried again, waiting, when the notebook runs
+        return self
+
+    def __call__(self, template: Path, output: Path, parameters: dict, cwd: Path, timeout: int) -> None:
+        try:
+            if not self._launched or self._kernel.cwd != Path(cwd):
+                self._kernel.shutdown()
+                self._kernel.cwd = Path(cwd)
+                self._kernel.start()
+            self._kernel.wait()
+            _execute(self._kernel.km, self._kernel.kc, template, output, parameters, cwd, timeout)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._kernel.shutdown()
+        self._launched = False
+
+
+def fresh_kernel_runner(kernel_name: str | None = None) -> Runner:
+    """A runner that starts its own kernel when called (no early start)."""
+    return FreshKernel(kernel_name)
+
+
+papermill_runner = fresh_kernel_runner  # the name `run.audit` imports; papermill itself is no longer used

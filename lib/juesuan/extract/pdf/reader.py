@@ -162,7 +162,7 @@ def _read_started(path: Path, pages: list[PageText], raw: list | None) -> Docume
         page.lines = _join_headings(_join_wrapped(outside, margins.get(round(page.width)))) + inside
     items = _items(pages, grids)
     scanned_pages = [p.number for p in pages if not p.lines and p.has_images]
-    return _assemble(items, source, len(pages), scanned_pages)
+    return _assemble(items, source, len(pages), scanned_pages, getattr(grids, "failed_pages", {}))
 
 
 def _items(pages: list[PageText], grids: list[Grid]) -> list[_Item]:
@@ -193,7 +193,8 @@ def _same_row(a: list[str], b: list[str]) -> bool:
     return [compact(x) for x in a] == [compact(x) for x in b]
 
 
-def _assemble(items: list[_Item], source: str, page_count: int, scanned_pages: list[int]) -> Document:
+def _assemble(items: list[_Item], source: str, page_count: int, scanned_pages: list[int],
+              failed_pages: dict[int, str] | None = None) -> Document:
     lines = [item.line for item in items]
     cover = read_cover(lines)
     toc = find_toc(lines)
@@ -270,6 +271,12 @@ def _assemble(items: list[_Item], source: str, page_count: int, scanned_pages: l
             if table.pages and any(table.pages[0] <= p <= table.pages[1] + 1 for p in scanned_pages) and not table.rows:
                 table.readable = False
                 table.unreadable_reason = f"第{'、'.join(map(str, scanned_pages))}页是扫描图片，没有文字层，表格无法读取"
+    for number, why in sorted((failed_pages or {}).items()):  # grids neither tabula nor pdfplumber could read
+        for table in tables.values():
+            if table.pages and (table.pages[0] <= number <= table.pages[1]
+                                or (number == table.pages[1] + 1 and not table.rows)):
+                table.readable, table.rows = False, []
+                table.unreadable_reason = f"第{number}页的表格无法读取（{why}）"
     return document_from_parts(source=source, identity=cover.identity, tables=tables, parts=parts, lines=lines,
                                pages=page_count, toc=toc)
 

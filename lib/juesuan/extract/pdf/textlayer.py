@@ -11,6 +11,9 @@ from juesuan.core.exceptions import InputError
 from juesuan.core.normalize import normalise
 
 MAX_BYTES = 200 * 1024 * 1024
+# A dense real page (a 10-column table in small type) prints ~6,000 characters; a page of more than
+# this is pathological (one of 10 M glyphs took 94 s and 5.7 GB) and is refused before it is read.
+MAX_GLYPHS_PER_PAGE = 100_000
 
 
 Y_TOLERANCE = 6.0  # points: digits on a lower baseline join their line (TOOLING.md)
@@ -43,6 +46,7 @@ class PageText:
     has_images: bool
     chars: list[dict] = field(default_factory=list)
     ruled: bool = True  # draws paths: only such a page can hold a ruled grid
+    rotation: int = 0  # the clockwise turn (0, 90, 180, 270) that made the page read upright
 
 
 def open_error(path: Path, exc: BaseException) -> InputError:
@@ -75,13 +79,13 @@ def read_text_layer(path: Path) -> list[PageText]:
         for index in range(len(doc)):
             page = doc[index]
             try:
-                width, height, chars = _page_chars(page)
+                width, height, chars, rotation = _page_chars(page, path, index + 1)
                 lines = group_lines(chars, index + 1, height)
                 ruled, has_images = _drawn(page)
             finally:
                 page.close()
             pages.append(PageText(number=index + 1, width=width, height=height, lines=lines,
-                                  has_images=has_images, chars=chars, ruled=ruled))
+                                  has_images=has_images, chars=chars, ruled=ruled, rotation=rotation))
     except InputError:
         raise
     except Exception as exc:  # pdfium raises PdfiumError for a broken page
@@ -151,10 +155,39 @@ class _Pdfium:
         return cls._instance
 
 
-def _page_chars(page) -> tuple[float, float, list[dict]]:
-    """The page's (width, height, characters), in pdfplumber's coordinates (top-left origin, the
-    page's /Rotate applied) with pdfminer's character box: the advance horizontally, and from the
-    font's descent for one font size vertically.
+def reading_rotation(textpage, count: int, stored: int) -> int:
+    """The clockwise turn (0, 90, 180, 270) that makes the page's text read left to right: from the
+    direction most of its characters run in user space, whatever the page's /Rotate says (a page
+    may store /Rotate 270 over upright text, or draw a landscape table sideways with or without
+    a /Rotate that turns it back). ``stored`` (the /Rotate) when the page has no text."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    if count <= 0:
+        return stored
+    api = _Pdfium.get()
+    tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    matrix = pdfium_c.FS_MATRIX()
+    matrix_p = ctypes.addressof(matrix)
+    votes = {0: 0, 90: 0, 180: 0, 270: 0}
+    step = max(1, count // 400)
+    for k in range(0, count, step):
+        if not api.matrix(tp, k, matrix_p):
+            continue
+        a, b = matrix.a, matrix.b
+        if abs(a) >= abs(b):
+            votes[0 if a > 0 else 180] += 1
+        else:
+            votes[90 if b > 0 else 270] += 1
+    best = max(votes, key=lambda r: (votes[r], r == 0))
+    return best if votes[best] else stored
+
+
+def _page_chars(page, path: Path | None = None, number: int = 0) -> tuple[float, float, list[dict], int]:
+    """The page's (width, height, characters, turn), in pdfplumber's coordinates (top-left origin)
+    of the page turned so that its text reads left to right (``reading_rotation``), with pdfminer's
+    character box: the advance horizontally, and from the font's descent for one font size vertically.
 
     One difference from pdfminer: pdfium drops some space characters that end or open a text run
     (and generates spaces of its own, skipped here), so a line's text can differ from pdfminer's in
@@ -165,13 +198,22 @@ def _page_chars(page) -> tuple[float, float, list[dict]]:
 
     api = _Pdfium.get()
     x0m, y0m, x1m, y1m = page.get_mediabox()
-    rotation = page.get_rotation() % 360
+    textpage = page.get_textpage()
+    try:
+        count = pdfium_c.FPDFText_CountChars(textpage.raw)
+        if count > MAX_GLYPHS_PER_PAGE:
+            raise InputError(str(path or ""), f"第{number}页有 {count:,} 个字符，超过每页 {MAX_GLYPHS_PER_PAGE:,} 个的上限"
+                             "（不是正常的决算公开页面），为免耗尽时间和内存，不予读取", "too_large")
+        rotation = reading_rotation(textpage, count, page.get_rotation() % 360)
+    except BaseException:
+        textpage.close()
+        raise
     if rotation in (90, 270):
         width, height = y1m - y0m, x1m - x0m
     else:
         width, height = x1m - x0m, y1m - y0m
 
-    def display(x: float, y: float) -> tuple[float, float]:  # pdfminer's page CTM
+    def display(x: float, y: float) -> tuple[float, float]:  # user space -> the upright reading frame
         if rotation == 90:
             return y - y0m, x1m - x
         if rotation == 180:
@@ -180,11 +222,9 @@ def _page_chars(page) -> tuple[float, float, list[dict]]:
             return y1m - y, x - x0m
         return x - x0m, y - y0m
 
-    textpage = page.get_textpage()
     try:
-        count = pdfium_c.FPDFText_CountChars(textpage.raw)
         if count <= 0:
-            return width, height, []
+            return width, height, [], rotation
         tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
         rect = pdfium_c.FS_RECTF()
         rect_p = ctypes.addressof(rect)
@@ -237,7 +277,7 @@ def _page_chars(page) -> tuple[float, float, list[dict]]:
             y0, y1 = (ya, yb) if ya <= yb else (yb, ya)
             chars.append({"text": text, "x0": x0, "x1": x1, "top": height - y1, "bottom": height - y0,
                           "size": size if size is not None else y1 - y0})
-        return width, height, chars
+        return width, height, chars, rotation
     finally:
         textpage.close()
 
