@@ -159,8 +159,8 @@ def test_stale_review_entry_is_listed_and_beside_file_is_picked_up(tmp_path, see
     assert [e["id"] for e in data["review"]["stale"]] == ["F-0000000000", "F-1111111111"]
     assert data["review"]["stale"][1]["status"] == "待定" and data["review"]["problems"]
     assert data["review"]["sources"] == ["unit.review.csv"]
-    report = (tmp_path / "out" / "unit" / "report.html").read_text(encoding="utf-8")
-    assert "失效的复核记录" in report and "F-0000000000" in report
+    page = (tmp_path / "out" / "unit" / "audit.html").read_text(encoding="utf-8")  # report.html: findings.json's review.stale
+    assert "失效的复核记录" in page and "F-0000000000" in page
     book = load_workbook(tmp_path / "out" / "unit" / "workpaper.xlsx")
     stale = [row[0] for row in book["失效的复核记录"].iter_rows(min_row=2, values_only=True)]
     assert stale == ["F-0000000000", "F-1111111111"]

@@ -90,10 +90,9 @@ def _exporter(shareable: bool):
 
     config = Config()
     config.TagRemovePreprocessor.enabled = True
-    # The working paper shows the parameters the run really used: papermill's injected cell, not the template's defaults.
-    injected = any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
-    config.TagRemovePreprocessor.remove_cell_tags = (set(REPORT_HIDDEN_TAGS) if shareable
-                                                     else {"parameters"} if injected else set())
+    # The working paper shows the parameters the run really used (the injected cell; every run injects
+    # them), not the template's defaults.
+    config.TagRemovePreprocessor.remove_cell_tags = set(REPORT_HIDDEN_TAGS) if shareable else {"parameters"}
     config.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
     exporter = _fast_exporter_class()(config=config, template_name="basic")
     exporter.exclude_input = shareable
