@@ -206,7 +206,8 @@ class SectionReader:
                     budget.setdefault("difference", fig)  # 决算数大于预算数N万元: the gap, not a budget
                     continue
                 bm = BUDGET_BEFORE_FIGURE.search(segment)
-                if bm and not FINAL_BEFORE_FIGURE.search(segment):
+                if bm and not FINAL_BEFORE_FIGURE.search(segment) and not re.search(r"涉及|预留", segment):
+                    # (涉及预算金额 / 预留…预算金额 are amounts of their own, not a budget against a final)
                     name = _budget_name(bm.group(1)) or "budget_plain"
                     budget.setdefault(name, fig)
                     if segment.startswith("完成") or segment.endswith(("完成预算", "完成年初预算", "完成全年预算")):
