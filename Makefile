@@ -43,10 +43,10 @@ bench: $(STAMP)
 bench-batch: $(STAMP)
 	$(BIN)/python benchmarks/bench_batch.py $(BENCH_ARGS)
 
-# JupyterLab in the project's environment, with its kernel registered: open notebooks/audit_unit.ipynb,
-# set the parameters cell to your own file and step through it.
+# JupyterLab in the project's environment, with its kernel registered, rooted at the project (data/ and
+# outputs/ in reach): it opens notebooks/audit_unit.ipynb; set the parameters cell to your file and step through.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/audit_unit.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/audit_unit.ipynb
 
 clean:
 	rm -rf $(VENV) $(OUT)/*

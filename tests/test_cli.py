@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -21,7 +22,8 @@ def test_check_json_shape_and_exit_code():
     assert len(data["ledger"]) >= 40
     assert {e["status"] for e in data["ledger"]} <= {"pass", "fail", "not_applicable", "could_not_check"}
     for f in data["findings"]:
-        assert set(f) == {"rule", "severity", "message", "expected", "actual", "difference", "location"}
+        assert set(f) == {"id", "rule", "severity", "message", "expected", "actual", "difference", "location"}
+        assert re.fullmatch(r"F-[0-9a-f]{10}(-\d+)?", f["id"])
         assert {"table", "row", "column", "page", "quote"} <= set(f["location"])
     notes = [f for f in data["findings"] if f["severity"] == "note"]
     assert len(notes) >= 3

@@ -12,6 +12,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
+KERNELSPEC = {"display_name": "juesuan (Python)", "language": "python", "name": "juesuan"}
 TARGET = ROOT / "notebooks" / "audit_unit.ipynb"
 # The same notebook shipped inside the package, where `juesuan` finds it with importlib.resources
 # (tests/test_install.py checks the two are identical).
@@ -44,6 +45,7 @@ unit_name = None  # 单位名称：封面读不出或读错时填写
 year = None  # 年度：同上
 extra_tolerance_wan = "0"  # 额外容差（万元）：默认 0，只用尾数误差规则（DOMAIN.md §6）
 cached_model = ""  # 批量运行时由 juesuan 填写：已读好的文件模型，免去重复读取
+review_file = ""  # 复核记录（workpaper.xlsx 或 CSV）；留空则用源文件旁的 <文件名>.review.csv 和输出目录里已有的 workpaper.xlsx
 """, "parameters"),
     code("""
 import pandas as pd
@@ -61,15 +63,17 @@ charts.use_bundled_font();
 doc = apply_overrides(workbook.load_document(source, cached_model), unit_name=unit_name, year=year)
 result = audit(doc, extra_tolerance=extra_tolerance_wan)
 evidence.attach_pages(result, source)  # every finding on a PDF carries its page
+review = workbook.load_review(review_file, source, output_dir)  # 复核结论：确认 / 排除 / 待定
 workbook.show(workbook.document_facts(doc))
 """, "summary"),
     code("workbook.show(workbook.overview_frame(doc))", "summary"),
     md("## 审核结论\n\n错误是数字或表述有误；警告是缺漏或存疑；提示是尾数误差范围内的差额。", "findings"),
-    code("workbook.show(workbook.summary_frame(result))", "findings"),
+    code("workbook.show(workbook.summary_frame(result, review))", "findings"),
     code("charts.findings_by_severity(result)", "findings"),
-    code("workbook.show(workbook.findings_view(result))", "findings"),
+    code("workbook.show(workbook.findings_view(result, review))", "findings"),
+    code("workbook.stale_view(result, review)", "findings"),
     md("### 每条发现及其所在页面\n\nPDF 文件的每条发现附有所在页面的局部图像，所涉数字用红框标出。", "findings"),
-    code("report_page.findings_panel(result, source)", "findings"),
+    code("report_page.findings_panel(result, source, status_of=workbook.status_of(result, review))", "findings"),
     md("## 二、各表提取结果\n\n每张表按读出的样子列出：空白保持空白，“——”保持“——”，0.00 保持 0.00。"),
     *[code(f'workbook.table_view(doc, "{table_id:02d}")') for table_id in range(1, 11)],
     md("## 三、表内平衡\n\n### 科目层级汇总（类＝Σ款＝Σ项，合计＝Σ类）\n\n每一行是一次汇总核对：应为（各下级之和）、实为（表列数）、差额和所用容差。"),
@@ -98,19 +102,20 @@ workbook.show(workbook.document_facts(doc))
     code("workbook.show(workbook.ledger_view(result))"),
     code("""
 # 写出审核结果（与 juesuan check --format json 相同）、工作底稿和可分享的审核报告 report.html
-written = workbook.write_outputs(result, output_dir)
-written["report"] = str(report_page.write_report(result, output_dir, source=source))
+written = workbook.write_outputs(result, output_dir, review)
+written["report"] = str(report_page.write_report(result, output_dir, source=source,
+                                                 status_of=workbook.status_of(result, review)))
 print("已写出：", "、".join(sorted(written)))
 """, "outputs"),
 ]
 
 
 def notebook(cells: list, title: str) -> nbformat.NotebookNode:
-    """A clean notebook of these cells, for the stock Python 3 kernel."""
+    """A clean notebook of these cells, for the project's kernel (registered by `make`)."""
     nb = new_notebook(cells=cells)
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{index:02d}"  # stable ids: rebuilding changes nothing that did not change
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata["title"] = title
     return nb

@@ -32,13 +32,15 @@ data = summary.load_batch(batch_dir)
     md("## 按规则"),
     code('by_rule = summary.findings_by_rule(data["findings"])\nworkbook.show(by_rule)'),
     code('summary.rule_chart(by_rule) or "（没有错误或警告）"'),
-    md("## 按单位"),
-    code('workbook.show(summary.findings_by_unit(data["findings"], data["units"]))'),
+    md("## 复核情况\n\n各复核结论下的发现条数；排除的发现不计入下面各表的数目。"),
+    code('workbook.show(summary.findings_by_status(data["findings"]))'),
+    md("## 按单位\n\n点击单位目录打开该单位的报告。"),
+    code('summary.linked(summary.findings_by_unit(data["findings"], data["units"]))'),
     md("## 主要比率的分布"),
     code('workbook.show(summary.ratio_distribution(data["metrics"]))'),
     code('summary.ratio_chart(data["metrics"]) or "（没有可比的比率）"'),
-    md("## 值得关注的单位\n\n比率超出同批单位常见范围（四分位距1.5倍以外）的单位，以及错误最多的单位。"),
-    code('workbook.show(summary.standouts(data["metrics"], data["findings"]))'),
+    md("## 值得关注的单位\n\n比率超出同批单位常见范围（四分位距1.5倍以外；各单位差别不足1个百分点的比率不作比较）的单位，以及错误最多的单位。"),
+    code('summary.linked(summary.standouts(data["metrics"], data["findings"]))'),
 ]
 
 

@@ -1543,8 +1543,10 @@ def inject_faults(text: str, model: Model, rng: random.Random, count: int) -> tu
 # --- generation ----------------------------------------------------------------------------------------
 
 
-def build_unit(seed: int, index: int, *, faults: bool = False, shanghai: bool | None = None) -> tuple[Model, str, list[Fault]]:
-    """The model, the text and the injected faults of one unit (deterministic in seed and index)."""
+def build_unit(seed: int, index: int, *, faults: bool = False, shanghai: bool | None = None,
+               force: bool = False) -> tuple[Model, str, list[Fault]]:
+    """The model, the text and the injected faults of one unit (deterministic in seed and index);
+    ``force`` injects faults whatever the dice say."""
     rng = random.Random(f"juesuan-synth:{seed}:{index}")
     if shanghai is None:
         shanghai = rng.random() < 0.2
@@ -1555,7 +1557,8 @@ def build_unit(seed: int, index: int, *, faults: bool = False, shanghai: bool | 
         model.template = GUANGDONG
     text = render_text(model, rng)
     injected: list[Fault] = []
-    if faults and rng.random() < 0.4:
+    roll = rng.random()
+    if faults and (force or roll < 0.4):
         text, injected = inject_faults(text, model, rng, rng.choice((1, 1, 2)))
     return model, text, injected
 
@@ -1579,9 +1582,17 @@ def generate(units: int, out_dir: Path, *, faults: bool = False, seed: int = 0, 
     picker = random.Random(f"juesuan-synth-pdf:{seed}")
     pdf_count = int(Decimal(units) * Decimal(str(pdf_share)) + Decimal("0.5")) if units else 0
     pdf_indices = set(picker.sample(range(units), k=min(units, pdf_count)))
+    built = [build_unit(seed, index, faults=faults) for index in range(units)]
+    if faults and not any(injected for _, _, injected in built):
+        # The dice left every unit clean (a small batch): fault the first units that take one, so
+        # --faults always has something to find, whatever the seed.
+        for index in range(units):
+            built[index] = build_unit(seed, index, faults=True, force=True)
+            if built[index][2]:
+                break
     result: list[SynthUnit] = []
     for index in range(units):
-        model, text, injected = build_unit(seed, index, faults=faults)
+        model, text, injected = built[index]
         unit_id = f"synth-{seed}-{index:04d}"
         if index in pdf_indices:
             from juesuan_dev.render_pdf import render_text_to_pdf

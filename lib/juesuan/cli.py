@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--extra-tolerance", default="0", help="额外容差，万元（默认 0）")
     audit.add_argument("--cell-timeout", type=int, default=600, help="工作簿每个单元格的时限，秒（默认 600）")
     audit.add_argument("--timeout", type=int, dest="cell_timeout", help=argparse.SUPPRESS)  # deprecated alias
+    audit.add_argument("--review", help="复核记录：填好复核结论的 workpaper.xlsx 或 CSV（编号,复核结论,复核意见）")
 
     batch = sub.add_parser("batch", help="批量审核多个单位 / audit many units")
     batch.add_argument("inputs", nargs="+", help="文件或文件夹（文件夹内的 .pdf 和 .txt 都会审核）")
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     batch.add_argument("--memory-limit", type=int, help="每个工作进程的内存上限，MB")
     batch.add_argument("--no-summary", action="store_true", help="不生成 summary.html")
     batch.add_argument("--quiet", action="store_true", help="不显示进度条")
+    batch.add_argument("--review-dir", help="复核记录目录：<文件名>.review.csv 或 <单位目录>/workpaper.xlsx")
 
     # Developer tooling (the juesuan-dev distribution, console script juesuan-synth); listed here so
     # `juesuan synth ...` keeps working where it is installed. Its arguments are juesuan-synth's.
@@ -107,7 +109,7 @@ def _batch(args) -> int:
                            cell_timeout=args.cell_timeout, resume=args.resume,
                            scheduler=args.scheduler, extra_tolerance=args.extra_tolerance,
                            show_progress=not args.quiet, memory_limit_mb=args.memory_limit,
-                           summary=not args.no_summary)
+                           summary=not args.no_summary, review_dir=args.review_dir)
     except KeyboardInterrupt:
         print("juesuan: 已中断；已完成的单位保留，可用 --resume 继续", file=sys.stderr)
         return 130
@@ -124,7 +126,9 @@ def _batch(args) -> int:
     audited = [r for r in mine if r.status in (UnitStatus.OK, UnitStatus.SKIPPED)]
     errors = sum(r.errors for r in audited)
     incomplete = sum(1 for r in audited if r.could_not_check)
-    print(f"共 {ok + skipped + failed} 个单位：完成 {ok}，跳过 {skipped}，失败 {failed}；错误级发现 {errors} 条；"
+    dismissed = sum(getattr(r, "dismissed", 0) for r in audited)  # errors above leave these out
+    print(f"共 {ok + skipped + failed} 个单位：完成 {ok}，跳过 {skipped}，失败 {failed}；错误级发现 {errors} 条"
+          + (f"（另有复核排除 {dismissed} 条）" if dismissed else "") + "；"
           f"有规则无法检查的单位 {incomplete} 个；用时 {report.seconds:.1f} 秒")
     for r in mine:
         if r.status == UnitStatus.FAILED:
@@ -163,7 +167,7 @@ def _audit(args) -> int:
         with out_lock(out, clean=False) as writing:  # a batch starting meanwhile leaves our work alone
             outputs = run_audit(args.path, out, unit_name=args.unit_name, year=args.year,
                                 extra_tolerance=args.extra_tolerance, timeout=args.cell_timeout, document=document,
-                                runner=kernel)
+                                runner=kernel, review=args.review)
             with writing():
                 pass  # the last one out removes the lock files
     except OutputError as exc:
@@ -186,9 +190,21 @@ def _audit(args) -> int:
     incomplete = could_not_check(outputs.folder)
     print(f"单位：{document.unit_name or outputs.unit}　错误 {outputs.errors}　警告 {outputs.warnings}　提示 {outputs.notes}"
           f"　无法检查的规则 {incomplete}　用时 {outputs.seconds:.1f} 秒")
+    _print_review(outputs)
     for name in ("report.html", "audit.html", "findings.json", "workpaper.xlsx", "audit.ipynb"):
         print(f"  {name:<15} {outputs.files[name]}")
     return exit_code(outputs.errors, incomplete)
+
+
+def _print_review(outputs) -> None:
+    review = outputs.review or {}
+    if review.get("sources"):
+        tally = "　".join(f"{k} {v}" for k, v in (review.get("by_status") or {}).items())
+        print(f"复核：{tally}（排除的发现不计入上面的数目）；来自 {'、'.join(review['sources'])}")
+    for entry in review.get("stale") or []:
+        print(f"  失效的复核记录 {entry['id']}（{entry['status']}）：该发现本次不再出现")
+    for problem in review.get("problems") or []:
+        print(f"  复核记录有误：{problem}")
 
 
 def _check(path: str, fmt: str, rules: str | None) -> int:

@@ -17,7 +17,7 @@ from juesuan.core.model import Document
 from juesuan.extract import read_document
 from juesuan.extract.assemble import describe_document
 from juesuan.rules import Finding, Rule, RuleOutcome, Severity, Status, registry
-from juesuan.rules.base import Context
+from juesuan.rules.base import Context, unique_ids
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
 
@@ -62,7 +62,7 @@ class AuditResult:
             "year": self.document.year,
             "source": self.document.source,
             "document": describe_document(self.document),
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": unique_ids([f.to_dict() for f in self.findings]),
             "ledger": self.ledger(),
             "claims": claims_summary(self.claims),
         }

@@ -77,7 +77,9 @@ def write_html(notebook: Path, target: Path, *, shareable: bool, heading: str | 
         f"<title>{html.escape(heading or title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
         f"{header}{body}\n</body>\n</html>\n"
     )
-    target.write_text(_defang_urls(page), encoding="utf-8")
+    from juesuan.core.safe import clean_text
+
+    target.write_text(clean_text(_defang_urls(page)), encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=2)
@@ -88,7 +90,9 @@ def _exporter(shareable: bool):
 
     config = Config()
     config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = set(REPORT_HIDDEN_TAGS) if shareable else {"injected-parameters"}
+    # The working paper shows the parameters the run really used (the injected cell; every run injects
+    # them), not the template's defaults.
+    config.TagRemovePreprocessor.remove_cell_tags = set(REPORT_HIDDEN_TAGS) if shareable else {"parameters"}
     config.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
     exporter = _fast_exporter_class()(config=config, template_name="basic")
     exporter.exclude_input = shareable

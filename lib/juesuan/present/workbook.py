@@ -6,6 +6,8 @@ the command line builds the same frames for the working papers. No logic lives i
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from juesuan.catalog import TABLES
@@ -26,8 +28,9 @@ FAMILY_LABELS = {
 
 
 def load_document(source: str, cached_model: str | None = None) -> Document:
-    """Read the source, or load the model a batch worker already read (a pickle juesuan wrote)."""
-    if cached_model:
+    """Read the source, or load the model a batch worker already read (a pickle juesuan wrote; gone
+    once the run is delivered, so a re-run reads the source)."""
+    if cached_model and Path(cached_model).is_file():
         import pickle
 
         with open(cached_model, "rb") as fh:
@@ -163,12 +166,14 @@ def table_display_frame(table: Table) -> pd.DataFrame:
     return frame
 
 
-def findings_view(result: AuditResult) -> pd.DataFrame:
-    """The findings for reading: the rule's Chinese title first, its id after."""
+def findings_view(result: AuditResult, review=None) -> pd.DataFrame:
+    """The findings for reading: the rule's Chinese title first, its id after; with a review
+    (:mod:`juesuan.present.review`), each finding's id and 复核结论/复核意见 (排除 ones stay listed)."""
+    columns = ["级别", "规则", "编号", "说明", "应为", "实为", "差额", "位置", "原文"]
     rows = []
-    for f in result.findings:
+    for f, fid in zip(result.findings, finding_ids(result)):
         rule = REGISTRY.get(f.rule)
-        rows.append({
+        row = {
             "级别": SEVERITY_LABELS[f.severity],
             "规则": rule.title if rule and rule.title else f.rule,
             "编号": f.rule,
@@ -178,8 +183,15 @@ def findings_view(result: AuditResult) -> pd.DataFrame:
             "差额": f.difference or "",
             "位置": f.location.describe(),
             "原文": f.location.quote or "",
-        })
-    return pd.DataFrame(rows, columns=["级别", "规则", "编号", "说明", "应为", "实为", "差额", "位置", "原文"])
+        }
+        if review is not None:
+            entry = review.entry(fid)
+            row.update({"发现编号": fid, "复核结论": entry.status if entry else "未复核",
+                        "复核意见": entry.note if entry else ""})
+        rows.append(row)
+    if review is not None:
+        columns = [*columns, "复核结论", "复核意见", "发现编号"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def evidence_view(result: AuditResult, **kw) -> pd.DataFrame:
@@ -245,10 +257,12 @@ def evidence_frame(result: AuditResult, family: str | None = None, rule_prefix: 
     return pd.DataFrame(rows, columns=["规则", "核对内容", "应为", "实为", "差额", "容差", "结论", "位置"])
 
 
-def findings_frame(result: AuditResult) -> pd.DataFrame:
+def findings_frame(result: AuditResult, review=None) -> pd.DataFrame:
+    """The findings; with a review (:mod:`juesuan.present.review`), each one's id and 复核结论/复核意见."""
+    columns = ["级别", "规则", "说明", "应为", "实为", "差额", "位置", "原文"]
     rows = []
-    for f in result.findings:
-        rows.append({
+    for f, fid in zip(result.findings, finding_ids(result)):
+        row = {
             "级别": SEVERITY_LABELS[f.severity],
             "规则": f.rule,
             "说明": f.message,
@@ -257,8 +271,52 @@ def findings_frame(result: AuditResult) -> pd.DataFrame:
             "差额": f.difference or "",
             "位置": f.location.describe(),
             "原文": f.location.quote or "",
-        })
-    return pd.DataFrame(rows, columns=["级别", "规则", "说明", "应为", "实为", "差额", "位置", "原文"])
+        }
+        if review is not None:
+            entry = review.entry(fid)
+            row.update({"编号": fid, "复核结论": entry.status if entry else "未复核", "复核意见": entry.note if entry else ""})
+        rows.append(row)
+    if review is not None:
+        columns = ["编号", *columns, "复核结论", "复核意见"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def status_of(result: AuditResult, review):
+    """For report_page: a finding -> its review status (确认/排除/待定/未复核), or None without a review."""
+    if review is None:
+        return None
+    ids = {id(f): fid for f, fid in zip(result.findings, finding_ids(result))}
+    return lambda finding: review.status(ids.get(id(finding), finding.id))
+
+
+def stale_view(result: AuditResult, review):
+    """The review entries whose finding no longer appears (stale), for display; None when there are none."""
+    if review is None:
+        return None
+    stale = review.stale(finding_ids(result))
+    if not stale and not review.problems:
+        return None
+    rows = [{"编号": e.id, "复核结论": e.status, "复核意见": e.note, "规则": e.rule, "说明": e.message} for e in stale]
+    rows += [{"编号": "", "复核结论": "", "复核意见": problem, "规则": "", "说明": "复核记录有误"} for problem in review.problems]
+    return show(pd.DataFrame(rows), f"失效的复核记录 {len(stale)} 条（本次运行中已不再出现的发现）")
+
+
+def finding_ids(result: AuditResult) -> list[str]:
+    """Each finding's stable id, in ``result.findings`` order, as findings.json has it."""
+    from juesuan.rules.base import unique_ids
+
+    return [f["id"] for f in unique_ids([{"id": f.id} for f in result.findings])]
+
+
+def load_review(review_file="", source: str = "", output_dir: str = ""):
+    """The auditor's review for this run, layered (later wins per finding): the workpaper.xlsx already
+    in ``output_dir`` (a re-run keeps its review), ``<stem>.review.csv`` beside the source, then the
+    file(s) in ``review_file``."""
+    from juesuan.present import review
+
+    previous = Path(output_dir) / "workpaper.xlsx" if output_dir else None
+    extra = [review_file] if isinstance(review_file, (str, Path)) else list(review_file or [])
+    return review.load(review.review_sources(source, previous=previous) + [str(p) for p in extra if p])
 
 
 def ledger_frame(result: AuditResult, family: str | None = None) -> pd.DataFrame:
@@ -278,20 +336,35 @@ def ledger_frame(result: AuditResult, family: str | None = None) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
-def summary_frame(result: AuditResult) -> pd.DataFrame:
+def summary_frame(result: AuditResult, review=None) -> pd.DataFrame:
+    """The counts; with a review, findings marked 排除 are left out of them and counted apart."""
     status = result.status_counts()
     from juesuan.rules import Severity
 
-    return pd.DataFrame([{
-        "错误": result.count(Severity.ERROR),
-        "警告": result.count(Severity.WARNING),
-        "提示（尾数误差）": result.count(Severity.NOTE),
+    dismissed = set()
+    if review is not None:
+        from juesuan.present.review import DISMISSED
+
+        dismissed = {i for i, fid in enumerate(finding_ids(result)) if review.status(fid) == DISMISSED}
+
+    def count(severity) -> int:
+        return sum(1 for i, f in enumerate(result.findings) if f.severity is severity and i not in dismissed)
+
+    row = {
+        "错误": count(Severity.ERROR),
+        "警告": count(Severity.WARNING),
+        "提示（尾数误差）": count(Severity.NOTE),
+    }
+    if review is not None:
+        row["复核排除"] = len(dismissed)
+    row.update({
         "规则总数": len(result.outcomes),
         "通过": status["pass"],
         "不通过": status["fail"],
         "不适用": status["not_applicable"],
         "无法检查": status["could_not_check"],
-    }])
+    })
+    return pd.DataFrame([row])
 
 
 def rounding_note(result: AuditResult) -> str:
@@ -302,23 +375,6 @@ def rounding_note(result: AuditResult) -> str:
     if extra:
         text += f"本次另加容差{extra}万元。"
     return text
-
-
-def workpaper_sheets(result: AuditResult) -> dict[str, pd.DataFrame]:
-    """The sheets of workpaper.xlsx: the summary, findings, ledger, evidence, claims and every table."""
-    from juesuan.claims import claims_frame
-
-    sheets = {
-        "概况": document_facts(result.document),
-        "审核结论": summary_frame(result),
-        "发现": findings_frame(result),
-        "规则清单": ledger_frame(result),
-        "核对过程": evidence_frame(result),
-        "情况说明数字": claims_frame(result.claims),
-    }
-    for table_id, table in sorted(result.document.tables.items()):
-        sheets[f"{table_label(table_id)}"] = table_frame(table)
-    return sheets
 
 
 def claims_view(result: AuditResult) -> pd.DataFrame:
@@ -364,22 +420,116 @@ def annex_frame(doc: Document) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def write_outputs(result: AuditResult, output_dir) -> dict[str, str]:
-    """findings.json (the `juesuan check` JSON) and workpaper.xlsx into ``output_dir``."""
+def write_outputs(result: AuditResult, output_dir, review=None) -> dict[str, str]:
+    """findings.json (the `juesuan check` JSON, with each finding's id and review), metrics.json and
+    workpaper.xlsx into ``output_dir``."""
     import json
-    from pathlib import Path
 
+    from juesuan.core.safe import clean_json
+    from juesuan.present import review as reviews
+
+    review = review if review is not None else reviews.Review()
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
+    data = reviews.annotate(result.to_json_dict(), review)
     findings = out / "findings.json"
-    findings.write_text(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+    findings.write_text(json.dumps(clean_json(data), ensure_ascii=False, indent=2), encoding="utf-8")
     metrics = out / "metrics.json"
-    metrics.write_text(json.dumps(unit_metrics(result), ensure_ascii=False, indent=2), encoding="utf-8")
+    metrics.write_text(json.dumps(clean_json(unit_metrics(result)), ensure_ascii=False, indent=2), encoding="utf-8")
     workpaper = out / "workpaper.xlsx"
-    with pd.ExcelWriter(workpaper, engine="openpyxl") as writer:
-        for name, frame in workpaper_sheets(result).items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
+    write_workpaper(result, workpaper, data, review)
     return {"findings": str(findings), "metrics": str(metrics), "workpaper": str(workpaper)}
+
+
+def _sha256(path: str) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def write_workpaper(result: AuditResult, target, data: dict, review) -> None:
+    """workpaper.xlsx as a working paper: a cover (底稿 header with blanks to sign), the findings with
+    columns for 复核结论/复核意见, the ledger, the evidence, the claims and every table, amounts as numbers."""
+    import time
+
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from juesuan import __version__
+    from juesuan.present import review as reviews
+    from juesuan.present.sheets import AMOUNT, INT, WRAP, new_workbook, save_atomic, write_sheet
+
+    doc = result.document
+    wb = new_workbook()
+    by_status = data["review"]["by_status"]
+    cover = [
+        ("被审计单位", doc.unit_name or "（未识别）"),
+        ("年度", str(doc.year or "（未识别）")),
+        ("来源文件", Path(doc.source).name),
+        ("来源文件 sha256", _sha256(doc.source)),
+        ("生成时间", time.strftime("%Y-%m-%d %H:%M:%S")),
+        ("juesuan 版本", __version__),
+        ("索引号", ""), ("编制人", ""), ("编制日期", ""), ("复核人", ""), ("复核日期", ""),
+        ("发现（未计复核排除）", "错误 {error} 条，警告 {warning} 条，提示 {note} 条".format(**data["counts"])),
+        ("复核情况", "，".join(f"{k} {v} 条" for k, v in by_status.items())),
+        ("复核记录来源", "、".join(data["review"]["sources"]) or "无"),
+    ]
+    write_sheet(wb, "封面", ["项目", "内容"], [{"项目": k, "内容": v} for k, v in cover])
+    write_sheet(wb, "概况", ["项目", "内容"], document_facts(doc).to_dict("records"))
+    summary = summary_frame(result, review)
+    write_sheet(wb, "审核结论", list(summary.columns), summary.to_dict("records"), {c: INT for c in summary.columns})
+    rows = []
+    for f in data["findings"]:
+        loc = f.get("location") or {}
+        rows.append({
+            "编号": f["id"], "级别": {"error": "错误", "warning": "警告", "note": "提示"}.get(f["severity"], f["severity"]),
+            "规则": f["rule"], "说明": f["message"], "应为": f.get("expected"), "实为": f.get("actual"),
+            "差额": f.get("difference"), "位置": _describe(loc), "原文": loc.get("quote") or "",
+            "复核结论": "" if f["review"]["status"] == reviews.UNREVIEWED else f["review"]["status"],
+            "复核意见": f["review"]["note"],
+        })
+    columns = ["编号", "级别", "规则", "说明", "应为", "实为", "差额", "位置", "原文", "复核结论", "复核意见"]
+    ws = write_sheet(wb, reviews.FINDINGS_SHEET, columns, rows,
+                     {"说明": WRAP, "原文": WRAP, "应为": AMOUNT, "实为": AMOUNT, "差额": AMOUNT, "复核意见": WRAP},
+                     empty_note="没有发现")
+    if rows:
+        choice = DataValidation(type="list", formula1='"确认,排除,待定"', allow_blank=True)
+        choice.prompt, choice.promptTitle = "确认 / 排除 / 待定", "复核结论"
+        ws.add_data_validation(choice)
+        choice.add(f"J2:J{len(rows) + 1}")
+    stale = data["review"]["stale"]
+    if stale:
+        write_sheet(wb, reviews.STALE_SHEET, reviews.REVIEW_COLUMNS,
+                    [{"编号": e["id"], "复核结论": e["status"], "复核意见": e["note"], "规则": e["rule"],
+                      "说明": e["message"], "位置": e["where"]} for e in stale], {"说明": WRAP, "复核意见": WRAP})
+    ledger = ledger_frame(result)
+    write_sheet(wb, "规则清单", list(ledger.columns), ledger.to_dict("records"), {"说明": WRAP, "核对内容": WRAP})
+    evidence = evidence_frame(result)
+    write_sheet(wb, "核对过程", list(evidence.columns), evidence.to_dict("records"),
+                {"应为": AMOUNT, "实为": AMOUNT, "差额": AMOUNT, "核对内容": WRAP})
+    from juesuan.claims import claims_frame
+
+    claims = claims_frame(result.claims)
+    write_sheet(wb, "情况说明数字", list(claims.columns) or ["说明"], claims.to_dict("records"), {"原文": WRAP})
+    for table_id, table in sorted(doc.tables.items()):
+        frame = table_frame(table)
+        amounts = {table.columns.get(k, k): AMOUNT for k in {key for r in table.rows for key in r.cells}}
+        note = table.empty_statement or ("无法读取：" + (table.unreadable_reason or "") if not table.readable else "本表无数据")
+        write_sheet(wb, table_label(table_id), list(frame.columns) or ["说明"], frame.to_dict("records"), amounts,
+                    empty_note=note)
+    save_atomic(wb, target)
+
+
+def _describe(loc: dict) -> str:
+    from juesuan.core.model import Location
+
+    return Location(**{k: loc.get(k) for k in ("table", "row", "column", "page", "line", "quote")}).describe()
 
 
 def unit_metrics(result: AuditResult) -> dict:

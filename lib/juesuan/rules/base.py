@@ -51,9 +51,15 @@ class Finding:
     difference: str | None
     location: Location
 
+    @property
+    def id(self) -> str:
+        """A stable id: the same for the same rule, place and figures, whatever the run or version."""
+        return finding_id(self.rule, self.location, self.expected, self.actual)
+
     def to_dict(self) -> dict:
         loc = self.location.to_dict()
         return {
+            "id": self.id,
             "rule": self.rule,
             "severity": self.severity.value,
             "message": self.message,
@@ -62,6 +68,37 @@ class Finding:
             "difference": self.difference,
             "location": loc,
         }
+
+
+def finding_id(rule: str, location: Location, expected: str | None, actual: str | None) -> str:
+    """``F-`` and 10 hex digits of a hash over the rule id, the place (table, row, column, quote;
+    the line only where nothing else says where: pages and line numbers move when the reader
+    improves) and the figures (numbers only, so wording and number formatting do not count)."""
+    import hashlib
+    import re
+    import unicodedata
+
+    def norm(text) -> str:
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))) if text is not None else ""
+
+    def figures(text) -> str:
+        return ",".join(re.findall(r"-?\d+(?:\.\d+)?", norm(text).replace(",", "")))
+
+    place = [norm(location.table), norm(location.row), norm(location.column), norm(location.quote)]
+    if not any(place):
+        place.append(str(location.line or location.page or ""))
+    key = "|".join([rule, *place, figures(expected), figures(actual)])
+    return "F-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+
+
+def unique_ids(findings: list[dict]) -> list[dict]:
+    """Finding dicts whose ids are unique: a repeat of rule, place and figures gets -2, -3 … in order."""
+    seen: dict[str, int] = {}
+    for f in findings:
+        seen[f["id"]] = seen.get(f["id"], 0) + 1
+        if seen[f["id"]] > 1:
+            f["id"] = f"{f['id']}-{seen[f['id']]}"
+    return findings
 
 
 @dataclass

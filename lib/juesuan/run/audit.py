@@ -16,7 +16,6 @@ import re
 import shutil
 import tempfile
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -41,20 +40,20 @@ class AuditOutputs:
     folder: Path
     files: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
-    errors: int = 0
+    errors: int = 0  # counts leave out the findings the review dismissed (排除)
     warnings: int = 0
     notes: int = 0
+    dismissed: int = 0
+    stale: int = 0  # review entries whose finding no longer appears
+    review: dict = field(default_factory=dict)  # findings.json's "review" block
 
 
 def unit_folder_name(source: str | Path) -> str:
     """A safe folder name for a unit, from its file name: no separators, no dots at the start, no
-    control characters; Chinese kept."""
-    stem = Path(source).stem
-    stem = unicodedata.normalize("NFKC", stem)
-    stem = re.sub(r"[\x00-\x1f\x7f/\\:*?\"<>|'`$]", "_", stem)
-    stem = re.sub(r"\s+", "_", stem).strip("._ ")
-    stem = stem.replace("..", "_")
-    return _cut_to_bytes(stem or "unit", FOLDER_NAME_BYTES)
+    control, bidi or format characters, at most FOLDER_NAME_BYTES bytes; Chinese kept."""
+    from juesuan.core.safe import safe_filename
+
+    return safe_filename(Path(source).stem, max_bytes=FOLDER_NAME_BYTES, fallback="unit")
 
 
 #: A unit folder name's limit in UTF-8 bytes. File systems allow 255 bytes per name; the batch adds
@@ -79,14 +78,20 @@ def find_notebook() -> Path:
 def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None = None, year: int | None = None,
               extra_tolerance: str = "0", timeout: int = 600, kernel_name: str | None = None,
               document=None, runner=None, folder_name: str | None = None,
-              manifest: dict | None = None) -> AuditOutputs:
+              manifest: dict | None = None, review: str | Path | None = None,
+              review_dir: str | Path | None = None) -> AuditOutputs:
     """Audit one unit through the notebook and write its reports into ``out_root/<unit>/``.
 
     ``document`` may carry an already-read :class:`~juesuan.core.model.Document` (a warm worker's): the
     notebook then loads it instead of reading the source again. ``runner`` executes the notebook
     (default: papermill in a fresh kernel; batch workers pass a warm kernel). ``manifest`` is written
     as ``unit.json`` with the outputs, so a resumed batch knows the unit is complete.
+
+    The auditor's review (:mod:`juesuan.present.review`) is layered from the unit's previous
+    workpaper.xlsx, ``<stem>.review.csv`` beside the input, ``review_dir`` and ``review``; findings
+    marked 排除 stay listed but leave the counts.
     """
+    from juesuan.present.review import external_sources
     from juesuan.run.kernels import papermill_runner
 
     start = time.perf_counter()
@@ -95,6 +100,7 @@ def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None
     out_root.mkdir(parents=True, exist_ok=True)
     unit = folder_name or unit_folder_name(source)
     final = out_root / unit
+    reviews = external_sources(source, explicit=review, review_dir=review_dir, unit=unit)
     work = Path(tempfile.mkdtemp(prefix=f".{unit}.", suffix=".partial", dir=out_root))
     os.chmod(work, 0o755)  # mkdtemp makes it private; the reports are meant to be shared
     run = runner or papermill_runner(kernel_name)
@@ -104,15 +110,19 @@ def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None
             cached = str(work / "document.pickle")
             with open(cached, "wb") as fh:
                 pickle.dump(document, fh)
+        if (final / "workpaper.xlsx").is_file():  # the review recorded there carries forward
+            shutil.copy2(final / "workpaper.xlsx", work / "workpaper.xlsx")
         executed = work / "audit.ipynb"
         parameters = {"source": str(source), "output_dir": str(work), "unit_name": unit_name, "year": year,
-                      "extra_tolerance_wan": str(extra_tolerance), "cached_model": cached}
+                      "extra_tolerance_wan": str(extra_tolerance), "cached_model": cached,
+                      "review_file": reviews or ""}
         try:
             run(find_notebook(), executed, parameters, NOTEBOOK.parent, timeout)
         except Exception as exc:  # papermill/nbclient/NotebookFailed errors carry the cell's exception
             raise AuditRunError(unit, _notebook_failure(exc)) from exc
         if cached:
             os.remove(cached)
+        deliver_notebook(executed)
         write_html(executed, work / "audit.html", shareable=False)
         write_html(executed, work / "report.html", shareable=True)
         missing = [name for name in OUTPUT_FILES if not (work / name).exists()]
@@ -125,10 +135,13 @@ def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None
             import json
 
             record = {**manifest, "unit": unit, "errors": outputs.errors, "warnings": outputs.warnings,
-                      "notes": outputs.notes, "seconds": round(outputs.seconds, 3),
+                      "notes": outputs.notes, "dismissed": outputs.dismissed, "stale": outputs.stale,
+                      "review_by_status": outputs.review.get("by_status", {}), "seconds": round(outputs.seconds, 3),
                       "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
                       "outputs": {name: file_sha256(work / name) for name in OUTPUT_FILES}}  # checked by --resume
-            (work / MANIFEST).write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+            from juesuan.core.safe import clean_json
+
+            (work / MANIFEST).write_text(json.dumps(clean_json(record), ensure_ascii=False, indent=2), encoding="utf-8")
         _swap_in(work, final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
@@ -147,16 +160,37 @@ def file_sha256(path: Path) -> str:
 
 
 def _count_findings(outputs: AuditOutputs, folder: Path) -> None:
+    """The counts by severity, leaving out what the review dismissed (排除), and the review's tally."""
     import json
 
+    from juesuan.present.review import DISMISSED, effective_counts
+
     data = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
-    for f in data["findings"]:
-        if f["severity"] == "error":
-            outputs.errors += 1
-        elif f["severity"] == "warning":
-            outputs.warnings += 1
-        else:
-            outputs.notes += 1
+    counts = effective_counts(data["findings"])
+    outputs.errors, outputs.warnings, outputs.notes = counts["error"], counts["warning"], counts["note"]
+    outputs.dismissed = sum(1 for f in data["findings"] if (f.get("review") or {}).get("status") == DISMISSED)
+    outputs.review = data.get("review") or {}
+    outputs.stale = len(outputs.review.get("stale") or [])
+
+
+KERNELSPEC = {"display_name": "juesuan (Python)", "language": "python", "name": "juesuan"}
+
+
+def deliver_notebook(path: Path) -> None:
+    """Make the executed notebook work where it is delivered: in its injected parameters cell the
+    temporary output folder becomes ``"."`` (the notebook's own folder, where Lab starts its kernel)
+    and the worker's cached model (deleted after the run) becomes ``""``; its kernel is the project's."""
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = re.sub(r'(?m)^output_dir = .*$',
+                                 'output_dir = "."  # 运行时写在临时文件夹，交付后即本笔记本所在的文件夹', cell.source)
+            cell.source = re.sub(r'(?m)^cached_model = .*$',
+                                 'cached_model = ""  # 运行时用过的已读模型已删除；重新运行时读取 source', cell.source)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nbformat.write(nb, str(path))
 
 
 def _swap_in(work: Path, final: Path) -> None:

@@ -54,6 +54,9 @@ class UnitResult:
     unit_name: str = ""  # the document's own 单位名称, when read
     year: int | None = None
     other_run: bool = False  # listed from the output folder, made or recorded by another run
+    dismissed: int = 0  # findings the review marked 排除 (not in the counts above)
+    stale: int = 0  # review entries whose finding no longer appears
+    review_by_status: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -64,6 +67,7 @@ class BatchSettings:
     extra_tolerance: str = "0"
     kernel_name: str | None = None
     memory_limit_mb: int | None = None
+    review_dir: str | None = None
     # Added to the whole-unit limit: a worker's first unit also starts its kernel and imports.
     grace_seconds: int = 60
 
@@ -412,9 +416,12 @@ def process_unit(unit: Unit, settings: BatchSettings) -> UnitResult:
                             folder_name=unit.name, timeout=settings.cell_timeout or settings.unit_timeout,
                             extra_tolerance=settings.extra_tolerance,
                             manifest={"source": unit.source, "sha256": unit.sha256, "size": unit.size,
-                                      "juesuan": __version__})
+                                      "juesuan": __version__, "review_digest": _review_digest(unit, settings)},
+                            review_dir=settings.review_dir)
         result.status = UnitStatus.OK
         result.errors, result.warnings, result.notes = outputs.errors, outputs.warnings, outputs.notes
+        result.dismissed, result.stale = outputs.dismissed, outputs.stale
+        result.review_by_status = outputs.review.get("by_status", {})
         result.could_not_check = could_not_check(outputs.folder)
     except InputError as exc:
         result.reason, result.code = exc.reason, exc.code
@@ -619,7 +626,7 @@ def run_dask(units: list[Unit], settings: BatchSettings, workers: int, scheduler
 def run_batch(inputs: list[str], out: str | Path, *, workers: int = 2, unit_timeout: int = DEFAULT_TIMEOUT,
               cell_timeout: int | None = None, resume: bool = False, scheduler: str | None = None,
               extra_tolerance: str = "0", show_progress: bool = True, memory_limit_mb: int | None = None,
-              summary: bool = True) -> BatchReport:
+              summary: bool = True, review_dir: str | None = None) -> BatchReport:
     """Audit every unit named by ``inputs`` into ``out``; returns the per-unit results.
 
     Raises OutputError when ``out`` cannot be written (read-only, full) or none of the batch
@@ -643,12 +650,13 @@ def run_batch(inputs: list[str], out: str | Path, *, workers: int = 2, unit_time
         units = [fingerprint(u) for u in found.units]
         todo: list[Unit] = []
         for unit in units:
-            if resume and is_complete(unit, out):
+            if resume and is_complete(unit, out) and _review_unchanged(unit, out, review_dir):
                 report.results.append(_skipped(unit, out))
             else:
                 todo.append(unit)
         settings = BatchSettings(out=str(out), unit_timeout=unit_timeout, cell_timeout=cell_timeout,
-                                 extra_tolerance=extra_tolerance, memory_limit_mb=memory_limit_mb)
+                                 extra_tolerance=extra_tolerance, memory_limit_mb=memory_limit_mb,
+                                 review_dir=review_dir)
         bar = _progress_bar(len(todo), show_progress)
 
         tally = {"ok": 0, "failed": 0}
@@ -736,7 +744,22 @@ def _result_from_folder(folder: Path, manifest: dict, status: UnitStatus, reason
     return UnitResult(unit=folder.name, source=manifest.get("source", ""), status=status, reason=reason,
                       errors=manifest.get("errors", 0), warnings=manifest.get("warnings", 0),
                       notes=manifest.get("notes", 0), could_not_check=could_not_check(folder), seconds=0.0,
-                      unit_name=findings.get("unit") or "", year=findings.get("year"))
+                      unit_name=findings.get("unit") or "", year=findings.get("year"),
+                      dismissed=manifest.get("dismissed", 0), stale=manifest.get("stale", 0),
+                      review_by_status=manifest.get("review_by_status", {}))
+
+
+def _review_digest(unit: Unit, settings: BatchSettings) -> str:
+    """What the auditor's review of this unit says now (see juesuan.present.review.digest)."""
+    from juesuan.present.review import digest
+
+    return digest(unit.source, review_dir=settings.review_dir, unit=unit.name, out=settings.out)
+
+
+def _review_unchanged(unit: Unit, out: Path, review_dir: str | None) -> bool:
+    """A resumed batch redoes a unit whose review changed since its outputs were made."""
+    manifest = _read_manifest(out / unit.name) or {}
+    return manifest.get("review_digest", "") == _review_digest(unit, BatchSettings(out=str(out), review_dir=review_dir))
 
 
 def _skipped(unit: Unit, out: Path) -> UnitResult:

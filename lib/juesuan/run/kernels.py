@@ -133,6 +133,19 @@ def _execute(km, kc, template: Path, output: Path, parameters: dict, cwd: Path, 
     nbformat.write(nb, str(output))
 
 
+def ipc_kernel_manager():
+    """A kernel manager class whose kernels talk over IPC sockets at a private path."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", os.path.join(tempfile.gettempdir(), f"juesuan-kernel-{uuid.uuid4().hex[:12]}"))
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
+
+
 class WarmKernel:
     """One kernel, started once, executing many parameterised notebooks one after another."""
 
