@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -116,6 +117,28 @@ def test_two_columns_of_one_meaning_are_ambiguous():
     doubled = GENERAL_05.replace("科目代码 | 科目名称 | 小计 | 基本支出 | 项目支出", "科目代码 | 科目名称 | 小计 | 基本支出 | 基本支出")
     table = interpret(raw_table("05", doubled))
     assert not table.readable and "都像是" in table.unreadable_reason and "第1页" in table.unreadable_reason
+
+
+def test_a_header_cell_wrapped_over_two_grid_rows():
+    wrapped = """
+        项目 | | 本年收入合计 | 财政拨款收入 | 上级补助收入 | 事业收入 | 经营收入 | 附属单位上 | 其他收入
+        科目代码 | 科目名称 | | | | | | 缴收入 |
+        合计 | | 30.00 | 20.00 | | | | 10.00 |
+        208 | 社会保障和就业支出 | 30.00 | 20.00 | | | | 10.00 |
+        20805 | 行政事业单位养老支出 | 30.00 | 20.00 | | | | 10.00 |
+        2080505 | 机关事业单位基本养老保险缴费支出 | 30.00 | 20.00 | | | | 10.00 |
+    """
+    table = interpret(raw_table("02", wrapped, with_spans=False))
+    assert table.readable, table.unreadable_reason
+    assert value(table, "total", "affiliated") == Decimal("10.00")
+    assert_passes(table, rules=["T02.columns", "T02.hierarchy"])
+
+
+def test_the_unit_printed_inside_the_grid_is_the_tables():
+    inside = "金额单位：元 | | | |\n" + GENERAL_05
+    table = interpret(replace(raw_table("05", inside), meta=[]))  # no unit line outside the grid
+    assert table.readable and table.unit == "元"
+    assert value(table, "total", "total") == Decimal("0.0150")
 
 
 # --- the 合计 row above, below, or on every page --------------------------------------------------------
