@@ -9,7 +9,7 @@ from juesuan.core.model import Row, Table
 from juesuan.core.normalize import compact, normalise
 from juesuan.extract.layouts.grid import (
     TableReadError, cell_location, column_label, drop_repeated_header, header_paths, is_of_which, make_cell,
-    map_columns, page_of, split_header, width_of,
+    map_columns, page_of, pages_of, split_header, width_of,
 )
 from juesuan.extract.layouts.sanity import column_tally, judge
 from juesuan.extract.layouts.settings import SETTINGS, LayoutSettings
@@ -31,7 +31,7 @@ def read_two_sided(raw: RawTable, table: Table, settings: LayoutSettings = SETTI
 
     header, numbers, data = split_header(raw.rows, is_data)
     if not data:
-        raise TableReadError(f"{where}：找不到数据行（收入栏的“一、”行）")
+        raise TableReadError(f"{where}：{pages_of(raw)}找不到数据行（收入栏的“一、”行）")
     data = drop_repeated_header(data, header, numbers)
     # The header row naming 项目 twice tells where the expenditure side starts (项目 | 项目(按功能分类)).
     split = None
