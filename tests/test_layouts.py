@@ -226,6 +226,11 @@ def test_sangong_meeting_and_training_columns_are_their_own():
     assert row.cell("final_meeting").amount.value == Decimal("6.00")
 
 
+def test_sangong_transposed_with_a_row_of_another_kind_is_not_read():
+    table = interpret(raw_table("09", SANGONG_TRANSPOSED + "    上年决算数 | 9.00 | 1.00 | 5.00 | 1.00 | 4.00 | 3.00 | 6.00 | 1.00\n"))
+    assert not table.readable and "上年决算数" in table.unreadable_reason and "第1页" in table.unreadable_reason
+
+
 def test_sangong_without_vehicle_subtotal_still_checks_the_total():
     no_subtotal = """
         预算数>5 | | | | | 决算数>5 | | | |
@@ -272,6 +277,20 @@ def test_panels_with_totals_in_a_name_column_on_the_last_page():
     assert value(table, "public_total", "amount") == Decimal("14.00")
     assert table.row("personnel_total").location.page == 2
     assert_passes(table, rules=["T06.hierarchy", "T06.personnel", "T06.public"])
+
+
+def test_two_panels_with_codes_split_over_class_and_item_columns():
+    split = """
+        科目编码>2 | | 科目名称 | 决算数 | 科目编码>2 | | 科目名称 | 决算数
+        类 | 款 | | | 类 | 款 | |
+        301 | | 工资福利支出 | 90.00 | 302 | | 商品和服务支出 | 12.00
+        301 | 01 | 基本工资 | 60.00 | 302 | 01 | 办公费 | 12.00
+        301 | 02 | 津贴补贴 | 30.00 | 303 | | 对个人和家庭的补助 | 0.00
+    """
+    table = interpret(raw_table("06", split))
+    assert table.readable, table.unreadable_reason
+    assert [r.code for r in table.coded_rows()] == ["301", "302", "30101", "30201", "30102", "303"]
+    assert_passes(table, rules=["T06.hierarchy"])
 
 
 def test_panels_whose_classes_do_not_add_up_are_not_read():

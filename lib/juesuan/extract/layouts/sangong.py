@@ -44,7 +44,7 @@ def read_sangong(raw: RawTable, table: Table, settings: LayoutSettings = SETTING
     def strip(path: list[str]) -> list[str]:
         return [w for w in path if w not in halves_of]
 
-    if data and all(compact(r.cell(0)) in halves_of for r in data):
+    if any(compact(r.cell(0)) in halves_of for r in data):
         by_row = _transposed(data, paths, strip, width, where, raw, settings)
     else:
         by_row = _halves_in_columns(data, paths, strip, width, where, raw, settings)
@@ -70,6 +70,9 @@ def _transposed(data, paths, strip, width, where, raw, settings):
     positions = [p for p in range(1, width) if strip(paths[p]) or any(compact(r.cell(p)) for r in data)]
     mapping = map_columns({p: strip(paths[p]) for p in positions}, raw.spec.columns, f"{where}{page_of(data[0])}表头",
                           settings)
+    other = next((row for row in data if compact(row.cell(0)) not in settings.half_words), None)
+    if other is not None:
+        raise TableReadError(f"{where}：{page_of(other)}的行“{compact(other.cell(0)) or '(无名称)'}”既不是预算数也不是决算数")
     return [(row, settings.half_words[compact(row.cell(0))], mapping) for row in data]
 
 
