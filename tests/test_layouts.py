@@ -374,6 +374,15 @@ def test_university_summary_table():
                                 "T01.balanced"])
 
 
+def test_summary_table_with_expenditure_by_kind_is_not_summed_by_class():
+    by_kind = UNIVERSITY_01.replace("一、一般公共服务支出 |", "一、基本支出 | 800.00").replace(
+        "二、教育支出 | 1,100.00", "二、项目支出 | 310.00").replace("三、其他支出 | 10.00", " |")
+    table = interpret(raw_table("01", by_kind))
+    assert table.readable, table.unreadable_reason
+    lines = outcomes(table, rules=["T01.expense_lines"])["T01.expense_lines"]
+    assert lines.status is Status.NOT_APPLICABLE and "功能分类" in lines.reason
+
+
 def test_university_income_table_with_an_of_which_column():
     table = interpret(raw_table("02", UNIVERSITY_02))
     assert table.readable, table.unreadable_reason
