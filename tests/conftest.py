@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "yangquan-bigdata-center-2024.txt"
-REALDOCS = ROOT.parent / "shared" / "realdocs"
+# ../shared/realdocs beside the checkout; JUESUAN_REALDOCS points elsewhere (a worktree one level deeper)
+REALDOCS = Path(os.environ.get("JUESUAN_REALDOCS") or ROOT.parent / "shared" / "realdocs")
 
 
 @pytest.fixture(scope="session")
@@ -60,3 +62,11 @@ def delete_lines(text: str, first: str, last: str) -> str:
     a = next(i for i, line in enumerate(lines) if line.strip() == first)
     b = next(i for i in range(a, len(lines)) if lines[i].strip() == last)
     return "\n".join(lines[:a] + lines[b + 1:])
+
+
+def pytest_configure(config):
+    # JUESUAN_MUTANT=name[,name]: run with planted bugs (tests/mutants.py, tests/test_mutants.py).
+    if os.environ.get("JUESUAN_MUTANT"):
+        import mutants
+
+        mutants.apply(os.environ["JUESUAN_MUTANT"])

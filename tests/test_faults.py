@@ -10,7 +10,7 @@ import pytest
 
 from juesuan.engine import audit
 from juesuan.extract.text import read_text
-from juesuan.rules import REGISTRY, Severity, Status
+from juesuan.rules import Severity, Status, registry
 
 from conftest import delete_lines, replace_after, replace_once, set_cells
 
@@ -115,6 +115,12 @@ CASES = [
     ("implied prior years", lambda t: replace_once(t, "减少1.40万元，下降5.32%", "减少2.40万元，下降8.79%"), "N.yoy_prior_sum"),
     ("budget rate", lambda t: replace_once(t, "完成年初预算的99.47%", "完成年初预算的98.47%"), "N.budget_rate"),
     ("budget zero base", lambda t: replace_once(t, "卫生健康支出年初预算13.09万元", "卫生健康支出年初预算0万元"), "N.budget_zero_base"),
+    ("narrative totals", lambda t: replace_once(t, "2024年度收入总计365.65万元，支出总计365.65万元。",
+                                                "2024年度收入总计365.65万元，支出总计366.65万元。"), "N.total_balance"),
+    ("unit slip", lambda t: replace_once(t, "基本工资86.11万元", "基本工资86.11元"), "N.unit"),
+    ("vehicle parts", lambda t: replace_once(t, "共有车辆0辆。", "共有车辆0辆，其中：执法执勤用车1辆。"), "N.count_parts"),
+    ("comparison year", lambda t: replace_once(t, "与上年相比，收入总计", "与2022年相比，收入总计"), "N.year"),
+    ("doubled full stop", lambda t: replace_once(t, "主要原因是人员变更。", "主要原因是人员变更。。"), "N.text_anomaly"),
     ("budget direction word", lambda t: replace_once(t, "支出决算77.85万元，完成", "支出决算77.85万元，小于年初预算，完成"),
      "N.budget_direction"),
     ("class budgets", lambda t: replace_once(t, "年初预算76.39万元", "年初预算75.39万元"), "N.budget_sum"),
@@ -161,7 +167,7 @@ def test_injected_fault_fails_its_rule(seed_text, name, mutate, rule_id):
 
 def test_every_rule_has_a_fault_case():
     covered = {rule_id for _, _, rule_id in CASES}
-    missing = sorted(set(REGISTRY) - covered)
+    missing = sorted(set(registry()) - covered)
     assert not missing, f"rules without a fault case: {missing}"
 
 

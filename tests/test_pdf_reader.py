@@ -265,7 +265,9 @@ def test_budget_pdf_is_not_final_accounts(tmp_path):
     from reportlab.pdfgen import canvas
 
     if "NotoSansSC" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("NotoSansSC", str(tool.FONT_PATH)))
+        from juesuan_dev.render_pdf import FONT_PATH
+
+        pdfmetrics.registerFont(TTFont("NotoSansSC", str(FONT_PATH)))
     p = tmp_path / "budget.pdf"
     c = canvas.Canvas(str(p))
     c.setFont("NotoSansSC", 16)

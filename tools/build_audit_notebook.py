@@ -13,6 +13,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "notebooks" / "audit_unit.ipynb"
+# The same notebook shipped inside the package, where `juesuan` finds it with importlib.resources
+# (tests/test_install.py checks the two are identical).
+TARGETS = (TARGET, ROOT / "lib" / "juesuan" / "notebooks" / "audit_unit.ipynb")
 
 
 def md(text: str, *tags: str):
@@ -115,5 +118,6 @@ def build() -> nbformat.NotebookNode:
 
 
 if __name__ == "__main__":
-    nbformat.write(build(), TARGET)
-    print(f"wrote {TARGET.relative_to(ROOT)}")
+    for target in TARGETS:
+        nbformat.write(build(), target)
+        print(f"wrote {target.relative_to(ROOT)}")

@@ -10,6 +10,9 @@ from build_audit_notebook import code, md, notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "notebooks" / "batch_summary.ipynb"
+# The same notebook shipped inside the package, where `juesuan` finds it with importlib.resources
+# (tests/test_install.py checks the two are identical).
+TARGETS = (TARGET, ROOT / "lib" / "juesuan" / "notebooks" / "batch_summary.ipynb")
 
 CELLS = [
     md("# 批量审核汇总\n\n同一批单位的审核结果：各规则发现多少问题、各单位情况、主要比率的分布，以及值得重点关注的单位。", "intro"),
@@ -44,5 +47,6 @@ def build() -> nbformat.NotebookNode:
 
 
 if __name__ == "__main__":
-    nbformat.write(build(), TARGET)
-    print(f"wrote {TARGET.relative_to(ROOT)}")
+    for target in TARGETS:
+        nbformat.write(build(), target)
+        print(f"wrote {target.relative_to(ROOT)}")

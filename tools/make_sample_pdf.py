@@ -15,26 +15,11 @@ never committed): ``split_repeat_header``, ``split_no_header``, ``no_rules``, ``
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from juesuan_dev.render_pdf import VARIANTS, render_text_to_pdf
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "lib"))
-
-from juesuan_dev.render_pdf import (  # noqa: E402,F401  (re-exported for callers of the old tool)
-    VARIANTS,
-    Flow,
-    Grid,
-    Renderer,
-    TableBlock,
-    apply_variant,
-    parse_seed,
-    parse_text,
-    render,
-    render_text_to_pdf,
-    wrap,
-)
-
 SEED = ROOT / "data" / "yangquan-bigdata-center-2024.txt"
 DEFAULT_OUT = ROOT / "data" / "yangquan-bigdata-center-2024.pdf"
 TITLE = "阳泉市大数据管理服务中心2024年度单位决算公开（样例）"

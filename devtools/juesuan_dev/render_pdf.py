@@ -170,9 +170,6 @@ def _read_table(lines: list[str], i: int, table_id: str | None, titled: bool = T
     return TableBlock(before=before, grid=grid, after=after, table_id=table_id), i
 
 
-parse_seed = parse_text  # the name tools/make_sample_pdf.py used
-
-
 # --- variants ------------------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ items, 政府性基金 money, 三公 money, procurement, vehicles, 行政/参公
 (Shanxi ten tables, or the Shanghai nine-table numbering).
 
 With ``faults=True`` about 40 % of the units carry one or two injected faults from :data:`FAULTS`;
-each names the rule ids of :data:`juesuan.rules.REGISTRY` that must fail. Everything is deterministic
+each names the rule ids of :func:`juesuan.rules.registry` that must fail. Everything is deterministic
 for a given seed. Money is ``int`` (元) or ``Decimal`` (万元) throughout, never float.
 """
 

@@ -13,7 +13,7 @@ import sys
 
 from juesuan import __version__
 from juesuan.core.exceptions import InputError, JuesuanError
-from juesuan.rules import REGISTRY, Severity
+from juesuan.rules import Severity, registry
 from juesuan.rules.base import SEVERITY_LABELS, Status
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
@@ -49,16 +49,16 @@ def main(argv: list[str] | None = None) -> int:
     batch.add_argument("--no-summary", action="store_true", help="不生成 summary.html")
     batch.add_argument("--quiet", action="store_true", help="不显示进度条")
 
-    synth = sub.add_parser("synth", help="生成合成的决算公开文件（测试与基准用）/ synthetic disclosures")
-    synth.add_argument("--units", type=int, required=True, help="生成多少个单位")
-    synth.add_argument("--out", required=True, help="输出目录")
-    synth.add_argument("--faults", action="store_true", help="注入已知错误，并写出 answer_key.json")
-    synth.add_argument("--seed", type=int, default=0, help="随机种子（同一种子生成相同文件）")
-    synth.add_argument("--pdf-share", type=float, default=0.2, help="以 PDF 形式生成的比例（默认 0.2）")
+    # Developer tooling (the juesuan-dev distribution, console script juesuan-synth); listed here so
+    # `juesuan synth ...` keeps working where it is installed. Its arguments are juesuan-synth's.
+    sub.add_parser("synth", add_help=False, help="生成合成的决算公开文件（开发工具 juesuan-synth）/ synthetic disclosures")
 
     rules = sub.add_parser("rules", help="列出全部规则 / list the rules")
     rules.add_argument("--format", choices=("table", "json"), default="table")
 
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["synth"]:
+        return _synth(argv[1:])
     args = parser.parse_args(argv)
     if args.command == "rules":
         return _list_rules(args.format)
@@ -66,8 +66,6 @@ def main(argv: list[str] | None = None) -> int:
         return _audit(args)
     if args.command == "batch":
         return _batch(args)
-    if args.command == "synth":
-        return _synth(args)
     return _check(args.path, args.format, args.rules)
 
 
@@ -103,14 +101,15 @@ def _batch(args) -> int:
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
-def _synth(args) -> int:
-    from pathlib import Path
-
-    from juesuan_dev.synth import generate
-
-    units = generate(args.units, Path(args.out), faults=args.faults, seed=args.seed, pdf_share=args.pdf_share)
-    print(f"已生成 {len(units)} 个单位到 {args.out}" + ("（含 answer_key.json）" if args.faults else ""))
-    return EXIT_OK
+def _synth(argv: list[str]) -> int:
+    """Delegate to the developer tooling's juesuan-synth, or say how to install it."""
+    try:
+        from juesuan_dev.cli import main as synth_main
+    except ImportError:
+        print("juesuan: synth 是开发工具，未安装。请在项目目录运行 `make venv`（或 `pip install -e devtools`），"
+              "然后使用 juesuan-synth / synth needs the developer tooling: pip install -e devtools", file=sys.stderr)
+        return EXIT_UNREADABLE
+    return synth_main(argv, prog="juesuan synth")
 
 
 def _audit(args) -> int:
@@ -137,7 +136,8 @@ def _check(path: str, fmt: str, rules: str | None) -> int:
 
     rule_ids = [r.strip() for r in rules.split(",")] if rules else None
     if rule_ids:
-        unknown = [r for r in rule_ids if r not in REGISTRY]
+        known = registry()
+        unknown = [r for r in rule_ids if r not in known]
         if unknown:
             print(f"juesuan: 未知规则：{', '.join(unknown)}（juesuan rules 列出全部规则）", file=sys.stderr)
             return EXIT_UNREADABLE
@@ -160,8 +160,9 @@ def render_text(result) -> str:
         f"单位：{doc.unit_name or '（未识别）'}　年度：{doc.year or '（未识别）'}　"
         f"{doc.scope or ''}决算　模板：{doc.template or '未识别'}　来源：{doc.source}",
         f"找到的表：{'、'.join(f'{t}' for t in sorted(doc.tables)) or '无'}",
-        "",
     ]
+    lines += _table_lines(result)
+    lines.append("")
     findings = result.findings
     counts = {s: result.count(s) for s in Severity}
     lines.append(f"发现：错误 {counts[Severity.ERROR]}　警告 {counts[Severity.WARNING]}　提示 {counts[Severity.NOTE]}")
@@ -182,15 +183,28 @@ def render_text(result) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _table_lines(result) -> list[str]:
+    """One line per table found: canonical id, label and title as printed, pages, read or not and why."""
+    out = []
+    for t in result.to_json_dict()["document"]["tables"]:
+        pages = t["pages"]
+        span = "" if not pages else (f"第{pages[0]}页" if pages[0] == pages[1] else f"第{pages[0]}–{pages[1]}页")
+        status = "已读取" if t["status"] == "read" else f"无法读取：{t['reason']}"
+        label = f"{t['label']} " if t["label"] and t["label"] not in (t["title"] or "") else ""
+        out.append(f"  {t['id']}　{label}{t['title']}　{span}　{status}".rstrip())
+    return out
+
+
 def _list_rules(fmt: str) -> int:
+    rules = registry()
     if fmt == "json":
-        rows = [{"rule": r.id, "family": r.family, "statement": r.statement, "basis": r.basis} for r in REGISTRY.values()]
+        rows = [{"rule": r.id, "family": r.family, "statement": r.statement, "basis": r.basis} for r in rules.values()]
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
-    for r in REGISTRY.values():
+    for r in rules.values():
         print(f"{r.id:<28} {r.statement}　[{r.basis}]")
-    print(f"\n共 {len(REGISTRY)} 条规则")
+    print(f"\n共 {len(rules)} 条规则")
     return EXIT_OK
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Mapping
 
-from juesuan.claims import Claim, extract_claims
+from juesuan.claims import Claim, claims_summary, extract_claims
 from juesuan.core.model import Document
 from juesuan.extract import read_document
-from juesuan.rules import REGISTRY, Finding, RuleOutcome, Severity, Status
+from juesuan.extract.assemble import describe_document
+from juesuan.rules import Finding, Rule, RuleOutcome, Severity, Status, registry
 from juesuan.rules.base import Context
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
@@ -59,8 +61,10 @@ class AuditResult:
             "unit": self.document.unit_name,
             "year": self.document.year,
             "source": self.document.source,
+            "document": describe_document(self.document),
             "findings": [f.to_dict() for f in self.findings],
             "ledger": self.ledger(),
+            "claims": claims_summary(self.claims),
         }
 
 
@@ -73,22 +77,24 @@ def apply_overrides(doc: Document, unit_name: str | None = None, year: int | Non
     return doc
 
 
-def audit(doc: Document, rule_ids: list[str] | None = None, *, extra_tolerance: Decimal | str | int = 0) -> AuditResult:
+def audit(doc: Document, rule_ids: list[str] | None = None, *, extra_tolerance: Decimal | str | int = 0,
+          rules: Mapping[str, Rule] | None = None) -> AuditResult:
     """Run the rules (all, or those named) over a document.
 
     ``extra_tolerance`` (万元) widens every rounding envelope beyond DOMAIN.md §6; keep it 0 unless a
-    document was compiled with a coarser rounding.
+    document was compiled with a coarser rounding. ``rules`` replaces the registry (tests).
     """
     claims = extract_claims(doc)
     context = Context(claims=claims, extra_tolerance=Decimal(str(extra_tolerance)))
     outcomes: list[RuleOutcome] = []
-    for rule_id, rule in REGISTRY.items():
+    for rule_id, rule in (registry() if rules is None else rules).items():
         if rule_ids is not None and rule_id not in rule_ids:
             continue
         try:
             outcomes.append(rule.run(doc, context))
         except Exception as exc:  # a bug in one rule must not hide the others, nor pass silently
-            outcomes.append(RuleOutcome(rule_id, Status.COULD_NOT_CHECK, f"规则执行出错：{type(exc).__name__}: {exc}", [], 0))
+            crash = f"{type(exc).__name__}: {exc}"
+            outcomes.append(RuleOutcome(rule_id, Status.COULD_NOT_CHECK, f"规则执行出错：{crash}", [], 0, crash=crash))
     return AuditResult(doc, claims, outcomes, context.extra_tolerance)
 
 

@@ -6,6 +6,7 @@ template variants. Readers and rules look things up here instead of carrying the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from juesuan.core.normalize import compact
@@ -22,7 +23,8 @@ class TableSpec:
 
 # Longest alias wins (DOMAIN.md §2): 收入支出决算总表 is a substring of 财政拨款收入支出决算总表.
 TABLES: dict[str, TableSpec] = {
-    "01": TableSpec("01", "收入支出决算总表", ("收入支出决算总表", "部门收支决算总表", "收支决算总表"), "two_sided"),
+    "01": TableSpec("01", "收入支出决算总表", ("收入支出决算总表", "部门收支决算总表", "收支决算总表", "高等学校收支决算总表"),
+                    "two_sided"),
     "02": TableSpec(
         "02", "收入决算表", ("收入决算表", "部门收入决算表"), "coded",
         (
@@ -58,7 +60,9 @@ TABLES: dict[str, TableSpec] = {
     ),
     "05": TableSpec(
         "05", "一般公共预算财政拨款支出决算表",
-        ("一般公共预算财政拨款支出决算表", "一般公共预算支出决算表", "一般公共预算财政拨款支出决算明细表"), "coded",
+        # 高等学校 表4 财政拨款支出决算表: fiscal expenditure by function with 基本/项目, the same meaning.
+        ("一般公共预算财政拨款支出决算表", "一般公共预算支出决算表", "一般公共预算财政拨款支出决算明细表",
+         "高等学校财政拨款支出决算表", "财政拨款支出决算表"), "coded",
         (
             ("total", ("小计", "合计", "本年支出")),
             ("basic", ("基本支出",)),
@@ -103,6 +107,9 @@ TABLES: dict[str, TableSpec] = {
         (
             "财政拨款“三公”经费支出决算表",
             "一般公共预算财政拨款“三公”经费支出决算表",
+            "财政拨款“三公”经费及会议费、培训费支出决算表",
+            "财政拨款\"三公\"经费及会议费、培训费支出决算表",
+            "“三公”经费及会议费、培训费支出决算表",
             "财政拨款\"三公\"经费支出决算表",
             "一般公共预算财政拨款\"三公\"经费支出决算表",
             "“三公”经费支出决算表",
@@ -206,15 +213,11 @@ STATS_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
 VEHICLE_KINDS = tuple(key for key, _ in STATS_ROWS if key.startswith("vehicle_"))
 PROCUREMENT_PARTS = ("procurement_goods", "procurement_works", "procurement_services")
 
-# Template variants (DOMAIN.md §2): which canonical tables each must publish.
-TEMPLATES: dict[str, tuple[str, ...]] = {
-    "shanxi-10": ("01", "02", "03", "04", "05", "06", "07", "08", "09", "10"),
-    "shanghai-9": ("01", "02", "03", "04", "05", "06", "07", "08", "09"),
-}
+# Template families (DOMAIN.md §2, §9) are data: catalog/templates/*.yaml, loaded by juesuan.catalog.templates.
 
 # Narrative sections: the table each explains, by the section heading's key words.
 SECTION_TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("04", ("财政拨款收支决算总体情况", "财政拨款收支总体情况", "财政拨款收入支出决算总体情况")),
+    ("04", ("财政拨款收支决算总体情况", "财政拨款收支总体情况", "财政拨款收入支出决算总体情况", "财政拨款收入支出总表")),
     ("01", ("收入支出决算总体情况", "收支决算总体情况", "收入支出总体情况")),
     ("02", ("收入决算情况",)),
     ("03", ("支出决算情况",)),
@@ -227,27 +230,77 @@ SECTION_TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def identify_table(line: str) -> TableSpec | None:
-    """The table whose alias is the longest match in a title line, or None.
+@dataclass(frozen=True)
+class TitleMatch:
+    """A line read as a table title: the table, the label printed with it, and how sure."""
 
-    A title line is short: a sentence that merely mentions a table (a TOC entry with leaders, a
-    narrative heading ending in 情况说明) is not a title.
+    spec: TableSpec
+    label: str | None  # 公开05表, 表1, 附表2 as printed in the line
+    score: int  # the alias length, plus 3 for a printed label
+
+
+_LABEL_PREFIX = re.compile(r"^(公开\s*\d{1,2}\s*表|附表\s*\d{0,2}|表\s*\d{1,2})\s*[:：.、]?\s*")
+_LABEL_SUFFIX = re.compile(r"\s*[(（]?(公开\s*\d{1,2}\s*表|附表\s*\d{1,2}|表\s*\d{1,2})[)）]?$")
+_ORDINAL_PREFIX = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{1,2}[、.．])\s*")
+_YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")
+_UNIT_YEAR_PREFIX = re.compile(r"^.{0,30}?(?:19|20)\d{2}年度?$")
+# Words a title may carry before its alias without becoming another table.
+_TITLE_QUALIFIERS = ("高等学校", "部门", "单位", "本部门", "本单位")
+_TITLE_SUFFIXES = ("", "(续)", "(续表)", "续表", "续", "(汇总)")
+#: A budget's table label (预算01表), which a final-accounts document never prints.
+BUDGET_LABEL = re.compile(r"预算\s*\d{1,2}\s*(-\s*\d{1,2}\s*)?表")
+
+
+def identify_title(line: str) -> TitleMatch | None:
+    """The table a title line names, by the longest alias it contains, or None.
+
+    A title is the alias with at most a printed label (公开01表, 表1：, 附表), a year, a unit name ending in
+    a year, or a qualifier (高等学校, 部门) before it, and nothing but a continuation mark after it. A
+    sentence that merely mentions a table (a narrative heading ending in 说明, a TOC entry with leaders)
+    is not a title.
     """
-    text = compact(line).replace('"', "“", 1).replace('"', "”", 1)
-    if len(text) > 40 or "情况说明" in text or "..." in text or "…" in text:
+    text = compact(line)
+    if not text or len(text) > 60 or text.endswith("说明") or "..." in text or "…" in text or "目录" in text:
         return None
-    best: tuple[int, TableSpec] | None = None
+    label = None
+    m = _LABEL_PREFIX.match(text)
+    if m:
+        label, text = compact(m.group(1)), text[m.end():]
+    else:
+        m = _LABEL_SUFFIX.search(text)
+        if m and m.start() > 0:
+            label, text = compact(m.group(1)), text[: m.start()]
+    if label is None:
+        text = _ORDINAL_PREFIX.sub("", text, count=1)
+    quoted = text.replace('"', "“", 1).replace('"', "”", 1)
+    best: tuple[int, TableSpec, str, int] | None = None
     for spec in TABLES.values():
         for alias in spec.aliases:
             a = compact(alias)
-            if a in text and (best is None or len(a) > best[0]):
-                best = (len(a), spec)
+            for candidate in (text, quoted):
+                at = candidate.rfind(a)
+                if at >= 0 and (best is None or len(a) > best[0]):
+                    best = (len(a), spec, candidate, at)
     if best is None:
         return None
-    # The title must be most of the line: "支出决算表" inside a long sentence is no title.
-    if best[0] < len(text) * 0.6:
+    length, spec, target, start = best
+    prefix, suffix = target[:start], target[start + length:]
+    if suffix not in _TITLE_SUFFIXES:
         return None
-    return best[1]
+    prefix = _YEAR_PREFIX.sub("", prefix)
+    for word in _TITLE_QUALIFIERS:
+        if prefix.endswith(word):
+            prefix = prefix[: -len(word)]
+            break
+    if prefix and not _UNIT_YEAR_PREFIX.match(prefix):
+        return None
+    return TitleMatch(spec, label, length + (3 if label else 0))
+
+
+def identify_table(line: str) -> TableSpec | None:
+    """The table a title line names, or None (see :func:`identify_title`)."""
+    match = identify_title(line)
+    return match.spec if match else None
 
 
 def class_code_for_name(label: str) -> str | None:
@@ -300,3 +353,13 @@ def chinese_ordinal_value(text: str) -> int | None:
             return None
         value += digits[ones]
     return value
+
+
+def _template_tables() -> dict[str, tuple[str, ...]]:
+    from juesuan.catalog.templates import templates
+
+    return {t.id: t.table_ids for t in templates().values()}
+
+
+# Which canonical tables each template family publishes (from catalog/templates/*.yaml).
+TEMPLATES: dict[str, tuple[str, ...]] = _template_tables()

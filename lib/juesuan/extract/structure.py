@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from juesuan.catalog import SECTION_TABLES, chinese_ordinal_value
+from juesuan.catalog import SECTION_TABLES, chinese_ordinal_value, identify_title
 from juesuan.core.model import Location, Paragraph, PerformanceEvaluation, Section, Weight
 from juesuan.core.money import Amount, NumberFormatError, parse_decimal
 from juesuan.core.normalize import compact
@@ -32,18 +32,18 @@ class Line:
 
 PART_HEADING = re.compile(r"^第([一二三四五六七八九十]+)部分\s*(.*)$")
 SECTION_HEADING = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")
-_TITLE = re.compile(r"(20\d{2})\s*年度?\s*(部门|单位)?\s*(决算|预算)")
+SUBSECTION_HEADING = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]\s*(.+)$")
 
 
 def part_kind(heading: str) -> str | None:
     """Which part a 第X部分 heading opens."""
     t = compact(heading)
-    if "情况说明" in t:
+    if "名词解释" in t:
+        return "glossary"
+    if "情况说明" in t or "决算说明" in t or "报表说明" in t:
         return "narrative"
     if "决算表" in t or "报表" in t or "预算表" in t:
         return "tables"
-    if "名词解释" in t:
-        return "glossary"
     if "附件" in t or "附表" in t:
         return "annex"
     if "概况" in t:
@@ -60,40 +60,6 @@ class Identity:
     location: Location | None
 
 
-def identify(lines: list[Line]) -> Identity:
-    """Unit name, year, 部门/单位 and 决算/预算 from the title lines at the top of the document."""
-    head = [line for line in lines[:30] if line.compact]
-    for i, line in enumerate(head):
-        m = _TITLE.search(line.compact)
-        if not m or "目录" in line.compact:
-            continue
-        prefix = line.compact[: m.start()]
-        if prefix:
-            unit_name = prefix
-        elif i > 0:
-            unit_name = head[i - 1].compact
-            # A cover may wrap a long name over lines ("上海市普陀区规划和自然" / "资源局"): on a PDF page,
-            # join the short lines just above the title on the same page.
-            page = line.location.page if line.location else None
-            j = i - 1
-            while page is not None and j > 0 and i - j < 3 and head[j - 1].location.page == page \
-                    and head[j].location.page == page and len(head[j - 1].compact) <= 20 \
-                    and not re.search(r"\d", head[j - 1].compact):
-                j -= 1
-                unit_name = head[j].compact + unit_name
-        else:
-            unit_name = None
-        kind = "budget" if m.group(3) == "预算" else "final"
-        return Identity(unit_name or None, int(m.group(1)), m.group(2), kind, line.location)
-    return Identity(None, None, None, "final", None)
-
-
-def mentions_budget_only(lines: list[Line]) -> bool:
-    """True when the document speaks of 预算 tables and never of 决算 ones (a budget, not accounts)."""
-    text = "".join(line.compact for line in lines[:400])
-    return "决算" not in text and ("预算公开" in text or "收支预算总表" in text or "预算表" in text)
-
-
 def section_table(heading: str) -> str | None:
     """The table a narrative section explains, by the longest matching key phrase of its heading."""
     t = compact(heading)
@@ -106,7 +72,16 @@ def section_table(heading: str) -> str | None:
         for phrase in phrases:
             if phrase in t and (best is None or len(phrase) > best[0]):
                 best = (len(phrase), table_id)
+    if best is None:
+        # "(一)高等学校收支决算总表说明": a section named after its table's title.
+        match = identify_title(re.sub(r"(情况)?说明$", "", re.sub(r"^[(（][一二三四五六七八九十]+[)）]", "", t)))
+        return match.spec.id if match else None
     return best[1] if best else None
+
+
+def _is_section_heading(pattern: re.Pattern, text: str) -> bool:
+    m = pattern.match(text)
+    return bool(m) and chinese_ordinal_value(m.group(1)) is not None and len(text) < 60 and not text.endswith("。")
 
 
 _SENTENCE_END = ("。", "；", ";", "：", ":", "！", "？")
@@ -120,11 +95,16 @@ def build_sections(lines: list[Line]) -> list[Section]:
     """
     sections: list[Section] = []
     current: Section | None = None
+    # Sections are numbered 一、二、…; a narrative without such headings (the 高等学校 form, under
+    # "三、决算报表说明") numbers them (一)(二)….
+    pattern = SECTION_HEADING
+    if not any(_is_section_heading(SECTION_HEADING, ln.text.strip()) for ln in lines):
+        pattern = SUBSECTION_HEADING
     for line in lines:
         text = line.text.strip()
         if not text:
             continue
-        m = SECTION_HEADING.match(text)
+        m = pattern.match(text)
         number = chinese_ordinal_value(m.group(1)) if m else None
         if m and number is not None and len(text) < 60 and not text.endswith("。"):
             current = Section(number=number, heading=text, paragraphs=[], location=line.location,

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from juesuan.catalog import identify_table
+from juesuan.catalog import identify_title
 from juesuan.core.exceptions import InputError
-from juesuan.extract.layouts import interpret
-from juesuan.core.model import Document, Location, Table
-from juesuan.core.normalize import compact, normalise
+from juesuan.core.model import Document, Location
+from juesuan.core.normalize import normalise
+from juesuan.extract.assemble import FoundTable, LABEL_LINE, document_from_parts, interpret_found, merge_found
 from juesuan.extract.rawtable import RawRow, RawTable
-from juesuan.extract.structure import PART_HEADING, Line, identify, mentions_budget_only, part_kind
-from juesuan.extract.assemble import document_from_parts
+from juesuan.extract.segment import PartTracker, find_toc, read_cover, refuse_budget
+from juesuan.extract.structure import Line
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -52,61 +52,45 @@ def read_text(text: str, source: str = "<text>") -> Document:
 
 
 def assemble_from_lines(lines: list[Line], source: str) -> Document:
-    identity = identify(lines)
-    if identity.kind == "budget" or mentions_budget_only(lines):
-        raise InputError(source, "这是预算公开文件（预算），不是决算公开，不能按决算审核", "not_final_accounts")
-    body = _skip_table_of_contents(lines)
+    cover = read_cover(lines)
+    refuse_budget(lines, cover, source)
+    toc = find_toc(lines)
+    body = lines[toc.body:]
+    tracker = PartTracker(body)
     parts: dict[str, list[Line]] = {"overview": [], "tables": [], "narrative": [], "glossary": [], "annex": []}
-    raw_tables: list[RawTable] = []
+    found: list[FoundTable] = []
     current_part = "overview"
-    current_table: RawTable | None = None
-    for line in body:
-        heading = PART_HEADING.match(line.compact)
-        if heading and not line.cells:
-            kind = part_kind(line.text)
-            if kind:
-                current_part = kind
-                current_table = None
-                continue
+    current: FoundTable | None = None
+    pending_label: str | None = None
+    for index, line in enumerate(body):
+        following = next((ln for ln in body[index + 1:index + 3] if ln.compact), None)
+        kind = tracker.heading(line, following)
+        if kind:
+            current_part = kind
+            current = None
+            continue
         if current_part in ("overview", "tables") and not line.cells:
-            spec = identify_table(line.text)
-            if spec is not None:
-                current_table = RawTable(spec=spec, title=line.compact, location=Location(table=spec.id, line=line.location.line))
-                raw_tables.append(current_table)
+            if LABEL_LINE.fullmatch(line.compact):
+                pending_label = line.compact
+            match = identify_title(line.text)
+            if match is not None:
                 current_part = "tables"
+                if current is not None and current.raw.spec.id == match.spec.id:
+                    pending_label = None
+                    continue  # the title repeated over a continuation: the same table goes on
+                current = FoundTable(RawTable(spec=match.spec, title=line.compact,
+                                              location=Location(table=match.spec.id, line=line.location.line)),
+                                     label=match.label or pending_label)
+                pending_label = None
+                found.append(current)
                 continue
-        if current_part == "tables" and current_table is not None:
+        if current_part == "tables" and current is not None:
             if line.cells is not None:
-                current_table.rows.append(RawRow(cells=line.cells, location=line.location))
+                current.raw.rows.append(RawRow(cells=line.cells, location=line.location))
             elif line.compact:
-                current_table.meta.append((line.text, line.location))
+                current.raw.meta.append((line.text, line.location))
             continue
         parts[current_part].append(line)
-    tables: dict[str, Table] = {}
-    for raw in raw_tables:
-        table = interpret(raw)
-        if raw.spec.id in tables:
-            # A second title for the same table (a repeated heading): the first one is the table.
-            continue
-        tables[raw.spec.id] = table
-    return document_from_parts(source=source, identity=identity, tables=tables, parts=parts, lines=lines,
-                               pages=None)
-
-
-def _skip_table_of_contents(lines: list[Line]) -> list[Line]:
-    """The body after 目录: from the second time the first part heading appears."""
-    toc = next((i for i, line in enumerate(lines[:80]) if compact(line.text) in ("目录", "目 录")), None)
-    if toc is None:
-        return lines
-    first_heading = None
-    for i in range(toc + 1, len(lines)):
-        m = PART_HEADING.match(lines[i].compact)
-        if m:
-            if first_heading is None:
-                first_heading = lines[i].compact.split("\t")[0]
-                first_heading = compact(first_heading.rstrip("0123456789."))
-                continue
-            if compact(lines[i].compact.rstrip("0123456789.")) == first_heading and not lines[i].cells:
-                return lines[i:]
-    return lines[toc + 1:]
-
+    tables = interpret_found(merge_found(found))
+    return document_from_parts(source=source, identity=cover.identity, tables=tables, parts=parts, lines=lines,
+                               pages=None, toc=toc)

@@ -24,7 +24,11 @@ _FONT_FAMILY: str | None = None
 
 
 def use_bundled_font() -> str | None:
-    """Register the bundled CJK font (SIL OFL) and put it first; returns its family name."""
+    """Make the bundled CJK font (SIL OFL) known to matplotlib; returns its family name.
+
+    It only registers the font file; it changes no setting. Our figures (see :class:`StyledFigure`)
+    put the family first while they are laid out and drawn; nothing else in the process is affected.
+    """
     global _FONT_FAMILY
     if _FONT_FAMILY:
         return _FONT_FAMILY
@@ -32,12 +36,34 @@ def use_bundled_font() -> str | None:
     if not fonts:
         return None
     font_manager.fontManager.addfont(str(fonts[0]))
-    family = font_manager.FontProperties(fname=str(fonts[0])).get_name()
-    matplotlib.rcParams["font.sans-serif"] = [family, *matplotlib.rcParams["font.sans-serif"]]
-    matplotlib.rcParams["font.family"] = "sans-serif"
-    matplotlib.rcParams["axes.unicode_minus"] = False
-    _FONT_FAMILY = family
-    return family
+    _FONT_FAMILY = font_manager.FontProperties(fname=str(fonts[0])).get_name()
+    return _FONT_FAMILY
+
+
+def chart_style() -> dict:
+    """The matplotlib settings of our figures: the bundled CJK font first, an ASCII minus sign."""
+    family = use_bundled_font()
+    style = {"axes.unicode_minus": False}
+    if family:
+        style["font.family"] = "sans-serif"
+        style["font.sans-serif"] = [family, *matplotlib.rcParams["font.sans-serif"]]
+    return style
+
+
+class StyledFigure(Figure):
+    """A Figure laid out and drawn under :func:`chart_style`, inside ``matplotlib.rc_context``.
+
+    Fonts of generic families and tick labels are resolved when a figure is laid out or drawn, so
+    the style is applied then, to this figure only; the process's rcParams are never changed.
+    """
+
+    def draw(self, renderer):
+        with matplotlib.rc_context(chart_style()):
+            return super().draw(renderer)
+
+    def tight_layout(self, *args, **kwargs):
+        with matplotlib.rc_context(chart_style()):
+            return super().tight_layout(*args, **kwargs)
 
 
 class Chart:
@@ -64,9 +90,9 @@ class Chart:
 def _figure(width: float = 7.5, height: float = 3.6) -> Figure:
     # A Figure outside pyplot: returned from a notebook cell it is drawn once by the inline
     # formatter, and nothing piles up in pyplot's figure manager over a batch of units.
-    use_bundled_font()
-    fig = Figure(figsize=(width, height), dpi=100)
-    fig.add_subplot()
+    with matplotlib.rc_context(chart_style()):
+        fig = StyledFigure(figsize=(width, height), dpi=100)
+        fig.add_subplot()
     return fig
 
 

@@ -84,6 +84,8 @@ class RuleOutcome:
     findings: list[Finding]
     comparisons: int
     evidence: list[Comparison] = field(default_factory=list)
+    #: Set by the engine when the rule raised by accident (a bug, not a verdict): ``Type: message``.
+    crash: str | None = None
 
 
 class NotApplicable(Exception):
@@ -113,19 +115,41 @@ class Rule:
         return check.outcome()
 
 
-REGISTRY: dict[str, Rule] = {}
+RULE_MARK = "__juesuan_rule__"
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """What ``@rule`` records on a function: everything of a :class:`Rule` but the function itself."""
+
+    id: str
+    statement: str
+    basis: str
+    family: str
 
 
 def rule(id: str, statement: str, basis: str, family: str):
-    """Register a rule function under a stable id."""
+    """Mark a function as the rule ``id``. It only marks: nothing is registered anywhere.
 
-    def register(func: Callable[["Check"], None]) -> Callable[["Check"], None]:
-        if id in REGISTRY:
-            raise ValueError(f"duplicate rule id {id}")
-        REGISTRY[id] = Rule(id, statement, basis, family, func)
+    :func:`juesuan.rules.registry` collects the marked functions of the family modules it lists.
+    """
+
+    def mark(func: Callable[["Check"], None]) -> Callable[["Check"], None]:
+        setattr(func, RULE_MARK, RuleSpec(id, statement, basis, family))
         return func
 
-    return register
+    return mark
+
+
+def rules_of(module) -> list[Rule]:
+    """The rules a module defines (functions marked with ``@rule`` whose home is that module), in
+    the order they are written."""
+    found = []
+    for obj in vars(module).values():
+        spec = getattr(obj, RULE_MARK, None)
+        if isinstance(spec, RuleSpec) and getattr(obj, "__module__", None) == module.__name__:
+            found.append(Rule(spec.id, spec.statement, spec.basis, spec.family, obj))
+    return found
 
 
 @dataclass

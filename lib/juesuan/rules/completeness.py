@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
 
-from juesuan.catalog import TABLES, TEMPLATES
+from juesuan.catalog import TABLES, templates
 from juesuan.core.model import Location
 from juesuan.core.normalize import compact
 from juesuan.rules.base import Check, CouldNotCheck, NotApplicable, Severity, rule
@@ -13,18 +12,21 @@ from juesuan.core.labels import table_label
 
 BASIS_7 = "DOMAIN.md §7"
 
-
 @rule("C.required_tables", "按公开模板应公开的决算表齐全", BASIS_7, "completeness")
 def required_tables_present(check: Check) -> None:
-    template = check.doc.template
-    # With the template unknown (too few tables to tell), every template's common tables are required.
-    required = TEMPLATES[template] if template else sorted(set.intersection(*(set(t) for t in TEMPLATES.values())))
+    template = templates.get(check.doc.template)
+    # A table found but unreadable is not missing (C.tables_readable says so). With the template unknown,
+    # only the tables every family has are expected, and their absence is a warning: the reader may have
+    # failed to recognise a title, which is no proof the document lacks the table.
+    required = templates.required_tables(check.doc.template)
+    severity = Severity.ERROR if template is not None else Severity.WARNING
+    where = f"（{template.name}）" if template is not None else "（未识别公开模板，按各模板共有的表）"
     for table_id in required:
         check.counted()
         if table_id not in check.doc.tables:
-            check.report(Severity.ERROR, f"缺少{table_label(table_id)}（{TABLES[table_id].name}）", Location(table=table_id),
+            name = template.table(table_id).title if template is not None else TABLES[table_id].name
+            check.report(severity, f"缺少{table_label(table_id)}（{name}）{where}", Location(table=table_id),
                          "有此表", "缺失", None)
-
 
 @rule("C.tables_readable", "找到的每张表都能读出（读不出的表不算空表）", BASIS_7, "completeness")
 def tables_readable(check: Check) -> None:
@@ -36,7 +38,6 @@ def tables_readable(check: Check) -> None:
             check.report(Severity.WARNING, f"{table_label(table.id)}无法读取，相关核对无法进行：{table.unreadable_reason}",
                          _loc(table, None, None), "可读", "无法读取", None)
 
-
 @rule("C.empty_table_statement", "无数据的表须注明“本表无数据”之类的说明", BASIS_7, "completeness")
 def empty_tables_say_so(check: Check) -> None:
     for table in check.doc.tables.values():
@@ -46,7 +47,6 @@ def empty_tables_say_so(check: Check) -> None:
         if not table.declared_empty:
             check.report(Severity.WARNING, f"{table_label(table.id)}没有数据，也没有“本表无数据”之类的说明", _loc(table, None, None),
                          "空表附说明", "无说明", None)
-
 
 @rule("C.function_depth", "公开02、03、05表功能分类列到项级（7位科目代码）", BASIS_7, "completeness")
 def function_codes_down_to_item(check: Check) -> None:
@@ -64,7 +64,6 @@ def function_codes_down_to_item(check: Check) -> None:
                 check.report(Severity.ERROR, f"{table_label(table_id)}{row.code}{row.label}未细化到{'款' if width == 5 else '项'}级",
                              _loc(table, row, "total"), "列到项级", f"{len(row.code)}位代码", None)
 
-
 @rule("C.economic_depth", "公开06表经济分类列到款级（5位科目代码）", BASIS_7, "completeness")
 def economic_codes_down_to_item(check: Check) -> None:
     table = check.table("06")
@@ -77,7 +76,6 @@ def economic_codes_down_to_item(check: Check) -> None:
             check.report(Severity.ERROR, f"公开06表{row.code}{row.label}未细化到款级", _loc(table, row, "amount"),
                          "列到款级", "只有类级", None)
 
-
 @rule("C.narrative_sections", "每张决算表在情况说明中都有对应的说明部分", BASIS_7, "completeness")
 def narrative_section_per_table(check: Check) -> None:
     if not check.doc.sections:
@@ -85,15 +83,19 @@ def narrative_section_per_table(check: Check) -> None:
         check.report(Severity.ERROR, "没有情况说明部分", Location(), "有情况说明", "缺失", None)
         return
     explained = {s.table_id for s in check.doc.sections}
-    for table_id in check.doc.tables:
+    template = templates.get(check.doc.template)
+    expected = [t for t in check.doc.tables if template is None or t in template.explained]
+    for table_id in expected:
         check.counted()
         if table_id not in explained:
             check.report(Severity.WARNING, f"情况说明中没有{table_label(table_id)}（{TABLES[table_id].name}）的说明部分",
                          Location(table=table_id), "有说明", "缺失", None)
 
-
 @rule("C.sangong_explained", "三公经费说明列明出国团组人次、车辆购置和保有量、接待批次人次", BASIS_7, "completeness")
 def sangong_explained_with_counts(check: Check) -> None:
+    template = templates.get(check.doc.template)
+    if template is not None and "09" not in template.table_ids:
+        raise NotApplicable(f"{template.name}没有三公经费表")
     section = check.doc.section_for("09")
     if section is None:
         check.counted()
@@ -114,67 +116,26 @@ def sangong_explained_with_counts(check: Check) -> None:
                                                                                      page=section.location.page),
                          "列明数量", "未列", None)
 
-
 _OTHER_MATTERS = (("机关运行经费", "机关运行经费"), ("政府采购", "政府采购"), ("国有资产占用", "国有资产"), ("预算绩效", "绩效"))
-
 
 @rule("C.other_matters", "情况说明说明了机关运行经费、政府采购、国有资产占用和预算绩效", BASIS_7, "completeness")
 def other_matters_explained(check: Check) -> None:
     if not check.doc.sections:
         raise NotApplicable("没有情况说明（由情况说明完整性规则报告）")
+    template = templates.get(check.doc.template)
+    if template is not None and not template.other_matters:
+        raise NotApplicable(f"{template.name}的情况说明不含这些事项")
     text = compact("".join(s.heading + s.text for s in check.doc.sections))
     for name, word in _OTHER_MATTERS:
         check.counted()
         if word not in text:
             check.report(Severity.WARNING, f"情况说明没有说明{name}", Location(row="情况说明"), "有说明", "缺失", None)
 
-
 @rule("C.glossary", "公开文件附有名词解释", BASIS_7, "completeness")
 def glossary_present(check: Check) -> None:
     check.counted()
     if not check.doc.glossary:
         check.report(Severity.WARNING, "没有名词解释部分", Location(row="名词解释"), "有名词解释", "缺失", None)
-
-
-_RESIDUE = re.compile(r"XX|xx|××|某某|…{2,}|\.{6,}(?!\s*\d)|X{2,}年|〇〇")
-
-
-@rule("C.template_residue", "不得残留模板占位符（XX、××、某某、……）", BASIS_7, "completeness")
-def no_template_residue(check: Check) -> None:
-    toc_end = _toc_end(check.doc.lines)
-    check.counted()
-    for number, line in enumerate(check.doc.lines, start=1):
-        if number <= toc_end:
-            continue
-        for m in _RESIDUE.finditer(line):
-            check.report(Severity.WARNING, f"残留模板占位符“{m.group(0)}”", Location(line=number, quote=line.strip()[:80]),
-                         "无占位符", m.group(0), None)
-            break
-
-
-def _toc_end(lines: list[str]) -> int:
-    """Line number where the table of contents ends (its dotted leaders are not residue)."""
-    start = next((i for i, line in enumerate(lines[:80]) if compact(line) in ("目录",)), None)
-    if start is None:
-        return 0
-    end = start
-    for i in range(start + 1, min(len(lines), start + 120)):
-        if re.search(r"(\.{3,}|…+)\s*\d+\s*$", lines[i]) or re.search(r"\t\d+\s*$", lines[i]):
-            end = i + 1
-    return end
-
-
-@rule("C.year", "全文年度一致（封面、各表、情况说明、截至日期、绩效评价年度）", BASIS_7, "completeness")
-def one_year_throughout(check: Check) -> None:
-    year = check.doc.year
-    if year is None:
-        raise CouldNotCheck("封面未写明年度")
-    for mentioned, location in check.doc.year_mentions:
-        check.counted()
-        if mentioned != year:
-            check.report(Severity.ERROR, f"年度不一致：此处为{mentioned}年，文件为{year}年度", location, str(year),
-                         str(mentioned), None)
-
 
 @rule("C.unit_name", "全文单位名称一致（封面、各表部门名称、附件实施单位）", BASIS_7, "completeness")
 def one_unit_name_throughout(check: Check) -> None:
@@ -185,7 +146,6 @@ def one_unit_name_throughout(check: Check) -> None:
         check.counted()
         if compact(mentioned) != compact(name):
             check.report(Severity.ERROR, f"单位名称不一致：此处为“{mentioned}”，封面为“{name}”", location, name, mentioned, None)
-
 
 @rule("C.amount_unit", "每张表注明金额单位", BASIS_7, "completeness")
 def tables_state_their_unit(check: Check) -> None:

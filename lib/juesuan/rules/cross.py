@@ -159,8 +159,11 @@ def empty_fund_tables_declared(check: Check) -> None:
         if target is None:
             check.skip(f"没有{table_label(table_id)}（由完整性规则报告）")
             continue
+        if not target.readable:
+            check.skip(f"{table_label(table_id)}无法读取，不能判断是否为空：{target.unreadable_reason}")
+            continue
         check.counted()
-        if target.readable and target.has_money:
+        if target.has_money:
             check.report(Severity.ERROR, f"04表没有{table_id == '07' and '政府性基金' or '国有资本经营'}资金，{table_label(table_id)}却列有金额",
                          _loc(target, None, None), "空表", "有金额")
         elif not target.declared_empty:

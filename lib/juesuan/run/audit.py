@@ -18,13 +18,19 @@ import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 
 from juesuan.core.exceptions import JuesuanError
 from juesuan.present.html import write_html
 
-ROOT = Path(__file__).resolve().parents[3]
-NOTEBOOK = ROOT / "notebooks" / "audit_unit.ipynb"
+
+def shipped_notebook(name: str) -> Path:
+    """A notebook shipped inside the package (``juesuan/notebooks/``, identical to ``notebooks/``)."""
+    return Path(str(files("juesuan") / "notebooks" / name))
+
+
+NOTEBOOK = shipped_notebook("audit_unit.ipynb")
 OUTPUT_FILES = ("audit.ipynb", "audit.html", "report.html", "findings.json", "metrics.json", "workpaper.xlsx")
 MANIFEST = "unit.json"
 

@@ -22,18 +22,17 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from juesuan.catalog import identify_table
+from juesuan.catalog import identify_title
 from juesuan.core.exceptions import InputError
-from juesuan.extract.layouts import interpret
 from juesuan.core.model import Document, Location, Table
 from juesuan.core.normalize import compact
 from juesuan.extract.rawtable import RawRow, RawTable, is_meta_line
-from juesuan.extract.structure import PART_HEADING, Line, identify, mentions_budget_only, part_kind
-from juesuan.extract.assemble import document_from_parts
-from juesuan.extract.text import _skip_table_of_contents
+from juesuan.extract.segment import PartTracker, find_toc, read_cover, refuse_budget
+from juesuan.extract.structure import PART_HEADING, Line, part_kind
+from juesuan.extract.assemble import FoundTable, LABEL_LINE, document_from_parts, interpret_found, merge_found
 from juesuan.extract.pdf.grids import Grid, read_grids
 from juesuan.extract.pdf.textlayer import PageText, TextLine, check_file, read_text_layer
 from juesuan.core.labels import table_label
@@ -148,9 +147,7 @@ def _read_started(path: Path, pages: list[PageText], raw: list | None) -> Docume
             raise InputError(source, "PDF 没有文字层（扫描件或图片），无法读取，请提供可复制文字的 PDF", "scanned")
         raise InputError(source, "PDF 中没有任何文字", "empty")
     text_lines = [Line(text=ln.text, location=Location(page=ln.page)) for p in pages for ln in p.lines]
-    identity = identify(text_lines)
-    if identity.kind == "budget" or mentions_budget_only(text_lines):
-        raise InputError(source, "这是预算公开文件（预算），不是决算公开，不能按决算审核", "not_final_accounts")
+    refuse_budget(text_lines, read_cover(text_lines), source)
 
     grids = read_grids(path, pages, raw)
     margins = _margins(pages, grids)
@@ -192,51 +189,50 @@ def _items(pages: list[PageText], grids: list[Grid]) -> list[_Item]:
     return items
 
 
-@dataclass
-class _Building:
-    raw: RawTable
-    grids: list[Grid] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    stray_text: list[str] = field(default_factory=list)
-
-
 def _same_row(a: list[str], b: list[str]) -> bool:
     return [compact(x) for x in a] == [compact(x) for x in b]
 
 
 def _assemble(items: list[_Item], source: str, page_count: int, scanned_pages: list[int]) -> Document:
     lines = [item.line for item in items]
-    identity = identify(lines)
-    body_lines = _skip_table_of_contents(lines)
-    start = len(lines) - len(body_lines)
+    cover = read_cover(lines)
+    toc = find_toc(lines)
+    body = items[toc.body:]
+    tracker = PartTracker([item.line for item in body])
     parts: dict[str, list[Line]] = {"overview": [], "tables": [], "narrative": [], "glossary": [], "annex": []}
-    building: list[_Building] = []
+    building: list[FoundTable] = []
     current_part = "overview"
-    current: _Building | None = None
-    for item in items[start:]:
+    current: FoundTable | None = None
+    pending_label: str | None = None
+    for index, item in enumerate(body):
         line = item.line
         page = line.location.page
         if item.grid is None:
-            heading = PART_HEADING.match(line.compact)
-            if heading:
-                kind = part_kind(line.text)
-                if kind:
-                    current_part = kind
-                    current = None
-                    continue
+            following = next((it.line for it in body[index + 1:index + 3] if it.grid is None and it.line.compact), None)
+            kind = tracker.heading(line, following)
+            if kind:
+                current_part = kind
+                current = None
+                continue
             if current_part in ("overview", "tables"):
-                spec = identify_table(line.text)
-                if spec is not None:
-                    raw = RawTable(spec=spec, title=line.compact, location=Location(table=spec.id, page=page),
-                                   pages=(page, page))
-                    current = _Building(raw)
-                    building.append(current)
+                if LABEL_LINE.fullmatch(line.compact):
+                    pending_label = line.compact
+                match = identify_title(line.text)
+                if match is not None:
                     current_part = "tables"
+                    label = match.label or pending_label
+                    pending_label = None
+                    if current is not None and current.raw.spec.id == match.spec.id:
+                        continue  # the title repeated on a continuation page: the same table goes on
+                    raw = RawTable(spec=match.spec, title=line.compact, location=Location(table=match.spec.id, page=page),
+                                   pages=(page, page))
+                    current = FoundTable(raw, label=label)
+                    building.append(current)
                     continue
             if current_part == "tables" and current is not None:
                 if line.compact:
                     current.raw.meta.append((line.text, line.location))
-                    if not is_meta_line(line.text) and not current.grids:
+                    if not is_meta_line(line.text) and not current.grids and not LABEL_LINE.fullmatch(line.compact):
                         current.stray_text.append(line.text)
                 continue
             parts[current_part].append(line)
@@ -253,9 +249,10 @@ def _assemble(items: list[_Item], source: str, page_count: int, scanned_pages: l
             current.raw.rows.append(RawRow(cells=list(grid.rows[item.row]), location=Location(page=page),
                                            spans=dict(spans) or None))
             current.raw.pages = (current.raw.pages[0] if current.raw.pages else page, page)
-    tables: dict[str, Table] = {}
-    for b in building:
-        table = interpret(b.raw)
+    found = merge_found(building)
+    tables = interpret_found(found)
+    for b in found:
+        table = tables[b.raw.spec.id]
         if not b.grids and b.stray_text and table.empty_statement and not _has_amounts(b.stray_text):
             # An empty table printed without ruling lines: its header words and a 本表无数据 statement.
             table.rows = []
@@ -268,16 +265,13 @@ def _assemble(items: list[_Item], source: str, page_count: int, scanned_pages: l
             table.readable = False
             table.rows = []
             table.unreadable_reason = "；".join(b.problems)
-        if table.id in tables:
-            continue
-        tables[table.id] = table
     if scanned_pages:
         for table in tables.values():
             if table.pages and any(table.pages[0] <= p <= table.pages[1] + 1 for p in scanned_pages) and not table.rows:
                 table.readable = False
                 table.unreadable_reason = f"第{'、'.join(map(str, scanned_pages))}页是扫描图片，没有文字层，表格无法读取"
-    return document_from_parts(source=source, identity=identity, tables=tables, parts=parts, lines=lines,
-                               pages=page_count)
+    return document_from_parts(source=source, identity=cover.identity, tables=tables, parts=parts, lines=lines,
+                               pages=page_count, toc=toc)
 
 
 def _has_amounts(lines: list[str]) -> bool:
@@ -285,17 +279,46 @@ def _has_amounts(lines: list[str]) -> bool:
     return any(re.search(r"(?<![\d.])\d[\d,]*\.\d{1,2}(?![\d.])", line) for line in lines)
 
 
-def _attach(current: _Building, grid: Grid) -> None:
+_CODE_CELL = re.compile(r"\d{3}(\d{2}){0,2}(\.0+)?")
+
+
+def _widen(grid: Grid, last: Grid) -> bool:
+    """A continuation printed without the empty columns of the page before — codes split over 类|款|项
+    columns on the first page, joined in one column on the next — placed back into those columns.
+
+    Only when both grids span the same width of the page and the columns it lacks hold nothing in the
+    coded rows of the page before; otherwise the grids stay apart (never glued)."""
+    if grid.width >= last.width or abs(grid.left - last.left) > 3 or abs(grid.right - last.right) > 3:
+        return False
+    body = [r for r in last.rows if r and _CODE_CELL.fullmatch(compact(r[0]))]
+    if not body:
+        return False
+    empty = [i for i in range(1, last.width) if all(i >= len(r) or not compact(r[i]) for r in body)]
+    need = last.width - grid.width
+    if len(empty) < need:
+        return False
+    insert = empty[:need]
+    if insert != list(range(insert[0], insert[0] + need)):
+        return False  # only one run of adjacent empty columns, right after a filled one
+    at = insert[0]
+    grid.rows = [row[:at] + [""] * need + row[at:] for row in grid.rows]
+    grid.spans = [{(k + need if k >= at else k): (v + need if v > at else v) for k, v in sp.items()} for sp in grid.spans]
+    return True
+
+
+def _attach(current: FoundTable, grid: Grid) -> None:
     """A grid under a title: the table's own, or a continuation when adjacent and compatible."""
     if not current.grids:
         current.grids.append(grid)
         return
     last = current.grids[-1]
     title = f"{table_label(current.raw.spec.id)}"
+    first_page = current.raw.pages[0] if current.raw.pages else grid.page
+    current.raw.pages = (first_page, max(grid.page, current.raw.pages[1] if current.raw.pages else grid.page))
     if grid.page not in (last.page, last.page + 1):
         current.problems.append(f"{title}在第{grid.page}页的表格与前一部分（第{last.page}页）不相邻，未合并")
         return
-    if grid.width != last.width:
+    if grid.width != last.width and not _widen(grid, last):
         current.problems.append(
             f"{title}第{grid.page}页的续表有{grid.width}列，与第{last.page}页的{last.width}列不一致，未合并")
         return
