@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -118,6 +119,28 @@ def test_two_columns_of_one_meaning_are_ambiguous():
     assert not table.readable and "都像是" in table.unreadable_reason and "第1页" in table.unreadable_reason
 
 
+def test_a_header_cell_wrapped_over_two_grid_rows():
+    wrapped = """
+        项目 | | 本年收入合计 | 财政拨款收入 | 上级补助收入 | 事业收入 | 经营收入 | 附属单位上 | 其他收入
+        科目代码 | 科目名称 | | | | | | 缴收入 |
+        合计 | | 30.00 | 20.00 | | | | 10.00 |
+        208 | 社会保障和就业支出 | 30.00 | 20.00 | | | | 10.00 |
+        20805 | 行政事业单位养老支出 | 30.00 | 20.00 | | | | 10.00 |
+        2080505 | 机关事业单位基本养老保险缴费支出 | 30.00 | 20.00 | | | | 10.00 |
+    """
+    table = interpret(raw_table("02", wrapped, with_spans=False))
+    assert table.readable, table.unreadable_reason
+    assert value(table, "total", "affiliated") == Decimal("10.00")
+    assert_passes(table, rules=["T02.columns", "T02.hierarchy"])
+
+
+def test_the_unit_printed_inside_the_grid_is_the_tables():
+    inside = "金额单位：元 | | | |\n" + GENERAL_05
+    table = interpret(replace(raw_table("05", inside), meta=[]))  # no unit line outside the grid
+    assert table.readable and table.unit == "元"
+    assert value(table, "total", "total") == Decimal("0.0150")
+
+
 # --- the 合计 row above, below, or on every page --------------------------------------------------------
 
 def test_total_row_below_the_classes():
@@ -203,6 +226,11 @@ def test_sangong_meeting_and_training_columns_are_their_own():
     assert row.cell("final_meeting").amount.value == Decimal("6.00")
 
 
+def test_sangong_transposed_with_a_row_of_another_kind_is_not_read():
+    table = interpret(raw_table("09", SANGONG_TRANSPOSED + "    上年决算数 | 9.00 | 1.00 | 5.00 | 1.00 | 4.00 | 3.00 | 6.00 | 1.00\n"))
+    assert not table.readable and "上年决算数" in table.unreadable_reason and "第1页" in table.unreadable_reason
+
+
 def test_sangong_without_vehicle_subtotal_still_checks_the_total():
     no_subtotal = """
         预算数>5 | | | | | 决算数>5 | | | |
@@ -249,6 +277,20 @@ def test_panels_with_totals_in_a_name_column_on_the_last_page():
     assert value(table, "public_total", "amount") == Decimal("14.00")
     assert table.row("personnel_total").location.page == 2
     assert_passes(table, rules=["T06.hierarchy", "T06.personnel", "T06.public"])
+
+
+def test_two_panels_with_codes_split_over_class_and_item_columns():
+    split = """
+        科目编码>2 | | 科目名称 | 决算数 | 科目编码>2 | | 科目名称 | 决算数
+        类 | 款 | | | 类 | 款 | |
+        301 | | 工资福利支出 | 90.00 | 302 | | 商品和服务支出 | 12.00
+        301 | 01 | 基本工资 | 60.00 | 302 | 01 | 办公费 | 12.00
+        301 | 02 | 津贴补贴 | 30.00 | 303 | | 对个人和家庭的补助 | 0.00
+    """
+    table = interpret(raw_table("06", split))
+    assert table.readable, table.unreadable_reason
+    assert [r.code for r in table.coded_rows()] == ["301", "302", "30101", "30201", "30102", "303"]
+    assert_passes(table, rules=["T06.hierarchy"])
 
 
 def test_panels_whose_classes_do_not_add_up_are_not_read():
@@ -330,6 +372,15 @@ def test_university_summary_table():
     assert table.row("fund", "income") is None
     assert_passes(table, rules=["T01.income_lines", "T01.income_total", "T01.expense_lines", "T01.expense_total",
                                 "T01.balanced"])
+
+
+def test_summary_table_with_expenditure_by_kind_is_not_summed_by_class():
+    by_kind = UNIVERSITY_01.replace("一、一般公共服务支出 |", "一、基本支出 | 800.00").replace(
+        "二、教育支出 | 1,100.00", "二、项目支出 | 310.00").replace("三、其他支出 | 10.00", " |")
+    table = interpret(raw_table("01", by_kind))
+    assert table.readable, table.unreadable_reason
+    lines = outcomes(table, rules=["T01.expense_lines"])["T01.expense_lines"]
+    assert lines.status is Status.NOT_APPLICABLE and "功能分类" in lines.reason
 
 
 def test_university_income_table_with_an_of_which_column():

@@ -121,6 +121,10 @@ def _classes_sum(check: Check, table_id: str, column: str = "amount") -> None:
     if total is None:
         check.skip("找不到“本年支出合计”行")
         return
+    if not classes:
+        # An expenditure side by kind (基本支出 / 项目支出 …) rather than by 功能分类: nothing to sum here.
+        check.skip("支出栏没有按功能分类列示的行")
+        return
     suffix = f"（{table.columns.get(column, column)}）" if column != "amount" else ""
     check.sum_equals([(1, check.value(r.cell(column))) for r in classes], check.value(total.cell(column)),
                      what=f"本年支出合计＝各类支出之和{suffix}", location=_loc(table, total, column))

@@ -17,7 +17,10 @@ closed, never guessed. Every word and threshold is in :class:`~.settings.LayoutS
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from juesuan.core.model import Table
+from juesuan.core.normalize import compact
 from juesuan.extract.layouts.codes import normalise_code
 from juesuan.extract.layouts.coded import read_coded
 from juesuan.extract.layouts.grid import TableReadError
@@ -26,7 +29,7 @@ from juesuan.extract.layouts.sangong import read_sangong
 from juesuan.extract.layouts.settings import SETTINGS, LayoutSettings
 from juesuan.extract.layouts.stats import read_stats
 from juesuan.extract.layouts.two_sided import read_two_sided
-from juesuan.extract.rawtable import RawTable, read_meta
+from juesuan.extract.rawtable import RawTable, is_meta_line, read_meta
 
 STRATEGIES = {
     "coded": read_coded,
@@ -41,6 +44,7 @@ __all__ = ["STRATEGIES", "LayoutSettings", "SETTINGS", "TableReadError", "interp
 
 def interpret(raw: RawTable, settings: LayoutSettings = SETTINGS) -> Table:
     """Interpret a raw table; an unreadable table comes back with ``readable=False`` and a reason."""
+    raw = _unit_rows_to_meta(raw)
     meta = read_meta(raw)
     table = Table(
         id=raw.spec.id,
@@ -65,3 +69,23 @@ def interpret(raw: RawTable, settings: LayoutSettings = SETTINGS) -> Table:
         table.unreadable_reason = exc.reason
         table.rows = []
     return table
+
+
+def _unit_rows_to_meta(raw: RawTable) -> RawTable:
+    """Lines printed inside the ruled grid above the header (单位：元, 公开05表) are the table's meta, not its
+    header: the amount unit is read per table wherever it is printed."""
+    rows = list(raw.rows)
+    moved = []
+    while rows:
+        filled = [c for c in rows[0].cells if compact(c)]
+        if rows[0].is_empty:
+            rows.pop(0)
+            continue
+        if len(filled) == 1 and is_meta_line(filled[0]) or all(is_meta_line(c) and "单位" in compact(c) for c in filled):
+            moved.extend((c, rows[0].location) for c in filled)
+            rows.pop(0)
+            continue
+        break
+    if not moved:
+        return raw
+    return replace(raw, rows=rows, meta=[*raw.meta, *moved])

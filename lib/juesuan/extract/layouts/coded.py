@@ -15,7 +15,7 @@ from juesuan.core.normalize import compact
 from juesuan.extract.layouts.codes import code_columns, is_level_row, joined_code, realign
 from juesuan.extract.layouts.grid import (
     TableReadError, cell_location, column_label, drop_repeated_header, header_paths, is_footer, make_cell,
-    map_columns, page_of, split_header, width_of,
+    map_columns, page_of, pages_of, split_header, width_of,
 )
 from juesuan.extract.layouts.sanity import column_tally, judge
 from juesuan.extract.layouts.settings import SETTINGS, LayoutSettings
@@ -41,7 +41,7 @@ def read_coded(raw: RawTable, table: Table, settings: LayoutSettings = SETTINGS)
 
     header, numbers, data = split_header(rows, is_data)
     if not data:
-        raise TableReadError(f"{where}：找不到数据行（既没有科目编码行，也没有合计行）")
+        raise TableReadError(f"{where}：{pages_of(raw)}找不到数据行（既没有科目编码行，也没有合计行）")
     data = drop_repeated_header(data, header, numbers)
     if data and is_total(data[0]):
         # Some templates print the sub-column names (合计|基本支出|项目支出) on the 合计 row itself.

@@ -74,5 +74,7 @@ def realign(row: RawRow, columns: list[int], width: int) -> RawRow:
     first = columns[0]
     if normalise_code(row.cell(first)) is None and compact(row.cell(first)):
         return row
+    if re.fullmatch(r"\d{2}", _digits(row.cell(first + 1))):
+        return row  # the 款 is in its own column: the codes are still split, the row is short for another reason
     cells = row.cells[: first + 1] + [""] * short + row.cells[first + 1:]
     return RawRow(cells=cells, location=row.location, spans=None)

@@ -29,6 +29,14 @@ def page_of(row: RawRow | None) -> str:
     return f"第{row.location.page}页"
 
 
+def pages_of(raw) -> str:
+    """第5页 or 第5–7页 for a whole table, for messages; empty when the pages are unknown."""
+    if not raw.pages or not raw.pages[0]:
+        return ""
+    first, last = raw.pages
+    return f"第{first}页" if first == last else f"第{first}–{last}页"
+
+
 def width_of(rows: list[RawRow]) -> int:
     return max((len(r.cells) for r in rows), default=0)
 

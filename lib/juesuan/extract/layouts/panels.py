@@ -10,7 +10,7 @@ from juesuan.core.money import CellKind, classify_cell
 from juesuan.core.normalize import compact
 from juesuan.extract.layouts.codes import joined_code, normalise_code
 from juesuan.extract.layouts.grid import (
-    TableReadError, cell_location, drop_repeated_header, make_cell, page_of, split_header, width_of,
+    TableReadError, cell_location, drop_repeated_header, make_cell, page_of, pages_of, split_header, width_of,
 )
 from juesuan.extract.layouts.sanity import hierarchy_tally, judge
 from juesuan.extract.layouts.settings import SETTINGS, LayoutSettings
@@ -55,7 +55,7 @@ def read_panels(raw: RawTable, table: Table, settings: LayoutSettings = SETTINGS
 
     header, numbers, data = split_header(raw.rows, is_data)
     if not header:
-        raise TableReadError(f"{where}：找不到表头")
+        raise TableReadError(f"{where}：{pages_of(raw)}找不到表头")
     panels = _panel_columns(header, width, settings)
     if not panels:
         raise TableReadError(f"{where}：{page_of(header[0])}表头中找不到“科目代码”列，分不出各栏")

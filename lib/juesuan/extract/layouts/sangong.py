@@ -15,7 +15,7 @@ from juesuan.core.model import Row, Table
 from juesuan.core.normalize import compact
 from juesuan.extract.layouts.grid import (
     TableReadError, cell_location, column_label, has_amount, header_paths, is_column_number_row, is_footer,
-    make_cell, map_columns, page_of, split_header, width_of,
+    make_cell, map_columns, page_of, pages_of, split_header, width_of,
 )
 from juesuan.extract.layouts.sanity import column_tally, judge
 from juesuan.extract.layouts.settings import SETTINGS, LayoutSettings
@@ -36,7 +36,7 @@ def read_sangong(raw: RawTable, table: Table, settings: LayoutSettings = SETTING
     header, numbers, data = split_header(rows, is_data)
     data = [r for r in data if is_data(r)]
     if not header:
-        raise TableReadError(f"{where}：找不到表头")
+        raise TableReadError(f"{where}：{pages_of(raw)}找不到表头")
     width = width_of(rows)
     paths = header_paths(header, width)
     halves_of = settings.half_words
@@ -44,7 +44,7 @@ def read_sangong(raw: RawTable, table: Table, settings: LayoutSettings = SETTING
     def strip(path: list[str]) -> list[str]:
         return [w for w in path if w not in halves_of]
 
-    if data and all(compact(r.cell(0)) in halves_of for r in data):
+    if any(compact(r.cell(0)) in halves_of for r in data):
         by_row = _transposed(data, paths, strip, width, where, raw, settings)
     else:
         by_row = _halves_in_columns(data, paths, strip, width, where, raw, settings)
@@ -70,6 +70,9 @@ def _transposed(data, paths, strip, width, where, raw, settings):
     positions = [p for p in range(1, width) if strip(paths[p]) or any(compact(r.cell(p)) for r in data)]
     mapping = map_columns({p: strip(paths[p]) for p in positions}, raw.spec.columns, f"{where}{page_of(data[0])}表头",
                           settings)
+    other = next((row for row in data if compact(row.cell(0)) not in settings.half_words), None)
+    if other is not None:
+        raise TableReadError(f"{where}：{page_of(other)}的行“{compact(other.cell(0)) or '(无名称)'}”既不是预算数也不是决算数")
     return [(row, settings.half_words[compact(row.cell(0))], mapping) for row in data]
 
 
@@ -95,5 +98,5 @@ def _halves_in_columns(data, paths, strip, width, where, raw, settings):
             raise TableReadError(f"{where}：{page_of(row)}有数据的列不属于预算数或决算数：{' | '.join(row.cells)}")
     out = []
     for half, half_paths in by_half.items():
-        out.append((row, half, map_columns(half_paths, raw.spec.columns, f"{where}{_HALF_NAMES[half]}", settings)))
+        out.append((row, half, map_columns(half_paths, raw.spec.columns, f"{where}{pages_of(raw)}{_HALF_NAMES[half]}表头", settings)))
     return out

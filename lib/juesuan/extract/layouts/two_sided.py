@@ -9,8 +9,9 @@ from juesuan.core.model import Row, Table
 from juesuan.core.normalize import compact, normalise
 from juesuan.extract.layouts.grid import (
     TableReadError, cell_location, column_label, drop_repeated_header, header_paths, is_of_which, make_cell,
-    map_columns, page_of, split_header, width_of,
+    map_columns, page_of, pages_of, split_header, width_of,
 )
+from juesuan.extract.layouts.sanity import column_tally, judge
 from juesuan.extract.layouts.settings import SETTINGS, LayoutSettings
 from juesuan.extract.rawtable import RawRow, RawTable
 
@@ -30,7 +31,7 @@ def read_two_sided(raw: RawTable, table: Table, settings: LayoutSettings = SETTI
 
     header, numbers, data = split_header(raw.rows, is_data)
     if not data:
-        raise TableReadError(f"{where}：找不到数据行（收入栏的“一、”行）")
+        raise TableReadError(f"{where}：{pages_of(raw)}找不到数据行（收入栏的“一、”行）")
     data = drop_repeated_header(data, header, numbers)
     # The header row naming 项目 twice tells where the expenditure side starts (项目 | 项目(按功能分类)).
     split = None
@@ -50,7 +51,8 @@ def read_two_sided(raw: RawTable, table: Table, settings: LayoutSettings = SETTI
         amounts = [p for p in range(start + 1, stop) if p != line_col]
         if table.id == "01" or len(amounts) == 1:
             if len(amounts) != 1:
-                raise TableReadError(f"{where}：{side}栏的金额列不止一列：{'、'.join(column_label(paths[p]) for p in amounts)}")
+                raise TableReadError(f"{where}：{page_of(header[0])}{side}栏的金额列不是一列："
+                                     f"{'、'.join(column_label(paths[p]) or '(空表头)' for p in amounts) or '没有金额列'}")
             return line_col, {amounts[0]: "amount"}
         return line_col, map_columns({p: paths[p] for p in amounts}, raw.spec.columns, f"{where}{side}栏", settings)
 
@@ -67,6 +69,7 @@ def read_two_sided(raw: RawTable, table: Table, settings: LayoutSettings = SETTI
         if label and match_key(label, INCOME_LINES_01) == "opening":
             income_state = "opening"
         expense_state = _expense(row, table, split, ex_line, ex_cols, expense_state)
+    judge(table, column_tally(table), settings)  # 04: each expenditure row's 合计 = the fund columns
 
 
 def _income(row: RawRow, table: Table, line_col: int | None, cols: dict[int, str], state: str) -> None:
