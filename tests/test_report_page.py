@@ -177,3 +177,32 @@ def test_table_06_in_code_order_and_amounts_right_aligned():
     rules = re.findall(r"([^{}]+)\{([^}]*)\}", html_text)
     assert any(f"#{cell_id}" in sel and "text-align: right" in body for sel, body in rules)
     assert any(f"#{label_id}" in sel and "text-align: left" in body for sel, body in rules)
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_a_rotated_page_renders_upright_with_the_box_on_the_figure(tmp_path, turn):
+    """A page stored with /Rotate shows in the frame its text reads in, the box where it was."""
+    import pypdfium2 as pdfium
+
+    if not PUTUO.exists():
+        pytest.skip("real PDF not present")
+
+    with evidence.PdfPages(PUTUO) as pdf:
+        page = pdf.text(8)
+        run = next((a, b) for a, b in page.runs if b - a >= 6 and re.fullmatch(r"[\d,]+\.\d\d", page.compact[a:b]))
+        value = evidence._decimal(page.compact[run[0]:run[1]])
+
+    def red_box(path, number):
+        with evidence.PdfPages(path) as pdf:
+            image = pdf.render(number, pdf.locate(number, [value]))
+        png = _png(image.data_uri())
+        red = [(x, y) for x in range(png.width) for y in range(png.height) if png.getpixel((x, y)) == evidence.RED]
+        return png.size, (min(red), max(red))
+
+    original = red_box(PUTUO, 8)
+    pdf = pdfium.PdfDocument(str(PUTUO))
+    pdf[7].set_rotation(turn)
+    rotated = tmp_path / "rotated.pdf"
+    pdf.save(str(rotated))
+    pdf.close()
+    assert red_box(rotated, 8) == original

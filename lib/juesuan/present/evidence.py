@@ -70,6 +70,7 @@ class _PageText:
     compact: str  # the page's text, NFKC, no white space
     index: list[int]  # compact position -> index into chars
     runs: list[tuple[int, int]]  # compact spans printed as one run (no gap, one line): numbers never span two
+    turn: int = 0  # clockwise degrees to add to the page's own /Rotate so it renders in the chars' frame
 
     def numbers(self) -> list[tuple[int, int, Decimal]]:
         """Every printed number: (start, end, value); adjacent cells never merge into one."""
@@ -119,7 +120,8 @@ class PdfPages:
 
             page = self.pdf[number - 1]
             try:
-                width, height, chars, _rotation = _page_chars(page)  # chars in the frame the text reads upright
+                width, height, chars, rotation = _page_chars(page)  # chars in the frame the text reads upright
+                turn = (rotation - page.get_rotation()) % 360  # what rendering must add to show that frame
             finally:
                 page.close()
             compact, index, runs = [], [], []
@@ -136,7 +138,7 @@ class PdfPages:
                 runs[-1][1] = len(compact)
                 previous = c
             cached = self._texts[number] = _PageText(width, height, chars, "".join(compact), index,
-                                                     [tuple(r) for r in runs])
+                                                     [tuple(r) for r in runs], turn)
         return cached
 
     def find_page(self, quote: str | None) -> int | None:
@@ -261,7 +263,8 @@ class PdfPages:
         right = min(width, max([c["x1"] for c in ink] + [b[2] for b in boxes]) + 12) if ink else width
         page = self.pdf[number - 1]
         try:
-            bitmap = page.render(scale=scale, crop=(left, height - bottom, width - right, top))
+            bitmap = page.render(scale=scale, rotation=page_text.turn,
+                                 crop=(left, height - bottom, width - right, top))  # crop applies after rotation
             gray = bitmap.to_pil().convert("L")
         finally:
             page.close()
