@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from juesuan.catalog import BUDGET_LABEL, identify_title
 from juesuan.core.exceptions import InputError
 from juesuan.core.labels import ORDINAL_CHARS, YEAR
-from juesuan.core.model import Location
 from juesuan.core.normalize import compact
 from juesuan.extract.structure import PART_HEADING, Identity, Line, part_kind
 

@@ -140,18 +140,11 @@ def new_workbook():
 
 
 def save_atomic(wb, path) -> None:
-    """Save to a temporary name beside ``path`` and rename it into place."""
-    import os
-    import tempfile
-    from pathlib import Path
+    """Save the workbook and rename it into place (:func:`juesuan.core.files.write_atomic`)."""
+    import io
 
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    from juesuan.core.files import write_atomic
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_atomic(path, buffer.getvalue())

@@ -20,25 +20,13 @@ from dataclasses import asdict
 from pathlib import Path
 
 from juesuan import __version__
+from juesuan.core.files import write_atomic
 from juesuan.run.status import STATUS_LABELS, WITH_OUTPUTS, UnitStatus
 
 FINDING_COLUMNS = ["单位目录", "单位名称", "年度", "编号", "级别", "规则", "说明", "应为", "实为", "差额",
                    "表", "行", "列", "页", "行号", "原文", "复核结论", "复核意见"]
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "note": "提示"}
 SEVERITY_ORDER = {"错误": 0, "警告": 1, "提示": 2}
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 def findings_rows(report, out: Path) -> list[dict]:
@@ -127,7 +115,7 @@ def write_batch_outputs(report, out: Path, *, summary: bool = True) -> dict[str,
         # reads batch.json and findings.csv, so it comes after them
         if not attempt("summary.html", lambda: render_summary(out)):
             batch["summary_error"] = errors["summary.html"]
-    attempt("index.html", lambda: _atomic_write(
+    attempt("index.html", lambda: write_atomic(
         out / "index.html", index_html(report, out, summary_ok="summary.html" in written).encode("utf-8", "backslashreplace")))
     if errors:  # batch.json tells what was not written
         attempt("batch.json", lambda: _write_json(batch, out / "batch.json"))
@@ -141,7 +129,7 @@ def _write_json(data: dict, path: Path) -> None:
         text = json.dumps(clean_json(data), ensure_ascii=False, indent=2).encode("utf-8")
     except (UnicodeEncodeError, ValueError):  # a lone surrogate from a file name: escape everything
         text = json.dumps(data, ensure_ascii=True, indent=2, default=str).encode("ascii")
-    _atomic_write(path, text)
+    write_atomic(path, text)
 
 
 def _write_csv(rows: list[dict], out: Path) -> None:
@@ -153,7 +141,7 @@ def _write_csv(rows: list[dict], out: Path) -> None:
     writer.writerow(FINDING_COLUMNS)
     for row in rows:
         writer.writerow([csv_cell(str(row[c])) if row[c] != "" else "" for c in FINDING_COLUMNS])
-    _atomic_write(out / "findings.csv", buffer.getvalue().encode("utf-8-sig", "backslashreplace"))
+    write_atomic(out / "findings.csv", buffer.getvalue().encode("utf-8-sig", "backslashreplace"))
 
 
 def _write_xlsx(report, rows: list[dict], out: Path) -> None:

@@ -39,17 +39,15 @@ def cell_text(text: str) -> str:
     return normalise(re.sub(r"\s*[\r\n]+\s*", "", text or "")).strip()
 
 
-def read_grids(path: Path, pages: list[PageText], raw: list | None = None) -> list[Grid]:
+def read_grids(path: Path, pages: list[PageText]) -> list[Grid]:
     """Every ruled grid of the document, each on its page: tabula (lattice) page by page; a page
     tabula cannot read, or one stored rotated (``/Rotate``), through pdfplumber's table finder.
 
     A page neither can read is left out and named in the result's ``failed_pages`` (page -> reason):
     the tables printed there become could-not-read, the rest of the document is still read.
-    ``raw`` is tabula-style json (each table with its ``page``) when the caller already has it.
     """
     failed: dict[int, str] = {}
-    if raw is None:
-        raw = _tables_json(path, [p for p in pages if p.ruled], failed)
+    raw = _tables_json(path, [p for p in pages if p.ruled], failed)
     grids = GridList(_place_grids(raw, pages))
     grids.failed_pages = failed
     return grids

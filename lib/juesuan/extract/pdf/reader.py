@@ -27,7 +27,7 @@ from pathlib import Path
 
 from juesuan.catalog import identify_title
 from juesuan.core.exceptions import InputError
-from juesuan.core.model import Document, Location, Table
+from juesuan.core.model import Document, Location
 from juesuan.core.normalize import compact
 from juesuan.extract.rawtable import RawRow, RawTable, is_meta_line
 from juesuan.extract.segment import PartTracker, find_toc, read_cover, refuse_budget
@@ -135,10 +135,10 @@ def read_pdf_file(path: Path) -> Document:
     # tabula runs after the text layer, in this thread, on the pages that draw lines. Overlapping it
     # with the text layer in a worker thread (JVM started here first, the worker attached as a
     # daemon) saved at most the text layer's ~0.07 s and slowed budgets' refusal: not worth a thread.
-    return _read_started(path, read_text_layer(path), None)
+    return _read_started(path, read_text_layer(path))
 
 
-def _read_started(path: Path, pages: list[PageText], raw: list | None) -> Document:
+def _read_started(path: Path, pages: list[PageText]) -> Document:
     source = str(path)
     if not pages:
         raise InputError(source, "PDF 没有任何页面", "empty")
@@ -149,7 +149,7 @@ def _read_started(path: Path, pages: list[PageText], raw: list | None) -> Docume
     text_lines = [Line(text=ln.text, location=Location(page=ln.page)) for p in pages for ln in p.lines]
     refuse_budget(text_lines, read_cover(text_lines), source)
 
-    grids = read_grids(path, pages, raw)
+    grids = read_grids(path, pages)
     margins = _margins(pages, grids)
     by_page: dict[int, list[Grid]] = {}
     for g in grids:
