@@ -96,6 +96,8 @@ def test_audit_round_trip_dismissal_changes_the_exit_code(audit_round_trip):
     assert r["second"]["review"]["by_status"]["排除"] == len(r["dismissed"])
     report = (r["folder"] / "report.html").read_text(encoding="utf-8")
     assert "排除" in report  # the status reaches the reader
+    # ... and the dismissed finding leaves the conclusion's counts (it stays listed below)
+    assert "未发现错误或警告" in report and f"复核排除 {len(r['dismissed'])} 处" in report
     audit_page = (r["folder"] / "audit.html").read_text(encoding="utf-8")
     assert "复核排除" in audit_page and "已与单位核实，评分规则笔误" in audit_page
     # Re-run with no --review: the workpaper already in the output folder keeps the review.
@@ -161,6 +163,8 @@ def test_stale_review_entry_is_listed_and_beside_file_is_picked_up(tmp_path, see
     assert data["review"]["sources"] == ["unit.review.csv"]
     page = (tmp_path / "out" / "unit" / "audit.html").read_text(encoding="utf-8")  # report.html: findings.json's review.stale
     assert "失效的复核记录" in page and "F-0000000000" in page
+    report = (tmp_path / "out" / "unit" / "report.html").read_text(encoding="utf-8")
+    assert "失效的复核记录 2 条" in report and "F-1111111111" in report
     book = load_workbook(tmp_path / "out" / "unit" / "workpaper.xlsx")
     stale = [row[0] for row in book["失效的复核记录"].iter_rows(min_row=2, values_only=True)]
     assert stale == ["F-0000000000", "F-1111111111"]

@@ -104,7 +104,8 @@ workbook.show(workbook.document_facts(doc))
 # 写出审核结果（与 juesuan check --format json 相同）、工作底稿和可分享的审核报告 report.html
 written = workbook.write_outputs(result, output_dir, review)
 written["report"] = str(report_page.write_report(result, output_dir, source=source,
-                                                 status_of=workbook.status_of(result, review)))
+                                                 status_of=workbook.status_of(result, review),
+                                                 stale=workbook.stale_entries(result, review)))
 print("已写出：", "、".join(sorted(written)))
 """, "outputs"),
 ]

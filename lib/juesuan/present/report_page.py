@@ -135,11 +135,18 @@ def _note_summary(cards: list[Card], findings) -> str:
     return f"尾数误差 {len(cards)} 处，均在舍入范围内"
 
 
-def conclusion(result) -> list[str]:
-    """The conclusion in a few sentences."""
+DISMISSED = "排除"
+
+
+def conclusion(result, status_of: Callable | None = None, stale=()) -> list[str]:
+    """The conclusion in a few sentences. Findings the review dismissed (排除) stay listed below but are
+    not counted here; review entries whose finding no longer appears (stale) are named."""
     from juesuan.rules import Severity
 
-    errors, warnings, notes = (result.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.NOTE))
+    dismissed = [f for f in result.findings if status_of is not None and status_of(f) == DISMISSED]
+    kept = [f for f in result.findings if not any(f is d for d in dismissed)]
+    errors, warnings, notes = (sum(1 for f in kept if f.severity is s) for s in (Severity.ERROR, Severity.WARNING,
+                                                                              Severity.NOTE))
     status = result.status_counts()
     lines = []
     if errors or warnings:
@@ -152,6 +159,12 @@ def conclusion(result) -> list[str]:
     lines.append(f"共核对规则 {len(result.outcomes)} 条：通过 {status['pass']} 条，不通过 {status['fail']} 条，"
                  f"不适用 {status['not_applicable']} 条，无法检查 {status['could_not_check']} 条"
                  "（无法检查的规则不算通过，原因见规则清单）。")
+    if dismissed:
+        lines.append(f"复核排除 {len(dismissed)} 处：仍列在下文并标明“排除”，不计入上述数目。")
+    stale = list(stale or ())
+    if stale:
+        ids = "、".join(e.id for e in stale[:10]) + ("等" if len(stale) > 10 else "")
+        lines.append(f"失效的复核记录 {len(stale)} 条（{ids}）：所指的发现本次已不再出现，请复核人确认。")
     return lines
 
 
@@ -293,12 +306,14 @@ def report_title(result) -> str:
 
 
 def render_report(result, *, source: str | Path | None = None, status_of: Callable | None = None,
-                  images: dict | None = None, with_charts: bool = True, generated: str | None = None) -> str:
+                  images: dict | None = None, with_charts: bool = True, generated: str | None = None,
+                  stale=()) -> str:
     """The report page for ``result`` as a string (see the module docstring)."""
     path = _source_path(result, source)
     env = _environment()
     context = dict(
-        title=report_title(result), meta=header_meta(result, path, generated), conclusion=conclusion(result),
+        title=report_title(result), meta=header_meta(result, path, generated),
+        conclusion=conclusion(result, status_of, stale),
         sections=_evidence_grids(result), charts=_charts(result) if with_charts else [], font_stack=FONT_STACK,
         font_face="", has_pdf=path is not None and path.suffix.lower() == ".pdf",
         **_findings_context(result, path, status_of, images),
@@ -331,11 +346,12 @@ def findings_panel(result, source: str | Path | None = None, *, status_of: Calla
 
 
 def write_report(result, folder: str | Path, *, source: str | Path | None = None,
-                 status_of: Callable | None = None, name: str = "report.html") -> Path:
-    """Write report.html for ``result`` into ``folder``; returns its path."""
+                 status_of: Callable | None = None, stale=(), name: str = "report.html") -> Path:
+    """Write report.html for ``result`` into ``folder``; returns its path. ``stale``: review entries whose
+    finding no longer appears."""
     target = Path(folder) / name
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_report(result, source=source, status_of=status_of), encoding="utf-8")
+    target.write_text(render_report(result, source=source, status_of=status_of, stale=stale), encoding="utf-8")
     return target
 
 

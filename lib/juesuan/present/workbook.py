@@ -289,11 +289,16 @@ def status_of(result: AuditResult, review):
     return lambda finding: review.status(ids.get(id(finding), finding.id))
 
 
+def stale_entries(result: AuditResult, review) -> list:
+    """The review entries whose finding no longer appears in ``result`` (none without a review)."""
+    return review.stale(finding_ids(result)) if review is not None else []
+
+
 def stale_view(result: AuditResult, review):
     """The review entries whose finding no longer appears (stale), for display; None when there are none."""
     if review is None:
         return None
-    stale = review.stale(finding_ids(result))
+    stale = stale_entries(result, review)
     if not stale and not review.problems:
         return None
     rows = [{"编号": e.id, "复核结论": e.status, "复核意见": e.note, "规则": e.rule, "说明": e.message} for e in stale]
