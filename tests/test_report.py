@@ -145,3 +145,18 @@ def test_notebook_runs_top_to_bottom_as_committed(tmp_path):
                         cwd=str(committed.parent), progress_bar=False)
     notebook = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))
     assert comparable(notebook) == comparable(check_json(SEED))
+
+
+def test_pdf_travels_with_its_reports_so_page_links_open(tmp_path):
+    """Every finding on a PDF links to name.pdf#page=N; the PDF is copied beside the reports, so the links
+    open from the unit folder wherever it is shared."""
+    from urllib.parse import unquote
+
+    source = ROOT / "data" / "yangquan-bigdata-center-2024.pdf"
+    outputs = run_audit(source, tmp_path)
+    report = (outputs.folder / "report.html").read_text(encoding="utf-8")
+    links = set(re.findall(r'href="([^"#]+\.pdf)#page=(\d+)"', report))
+    assert links, "no page link in report.html"
+    for name, page in links:
+        assert (outputs.folder / unquote(name)).is_file() and int(page) >= 1
+    assert (outputs.folder / source.name).read_bytes() == source.read_bytes()

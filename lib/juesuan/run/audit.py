@@ -125,6 +125,9 @@ def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None
         deliver_notebook(executed)
         write_html(executed, work / "audit.html", shareable=False)
         write_html(executed, work / "report.html", shareable=True)
+        if source.suffix.lower() == ".pdf" and source.name not in OUTPUT_FILES:
+            # the reports link each finding to its page (name.pdf#page=N): the PDF travels with them
+            shutil.copy2(source, work / source.name)
         missing = [name for name in OUTPUT_FILES if not (work / name).exists()]
         if missing:
             raise AuditRunError(unit, f"工作簿没有写出 {', '.join(missing)}")
