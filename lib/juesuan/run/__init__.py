@@ -1,1 +1,1 @@
-"""Running audits: notebook execution (papermill, warm kernels), one unit, and batches."""
+"""Running audits: notebook execution (nbclient, fresh and warm kernels), one unit, and batches."""

@@ -1,4 +1,4 @@
-"""`juesuan audit`: run the audit notebook for one unit with papermill and write its reports.
+"""`juesuan audit`: run the audit notebook for one unit (nbclient, a fresh or a warm kernel) and write its reports.
 
 Writes ``OUT/<unit>/``: ``audit.ipynb`` (executed), ``audit.html`` (everything), ``report.html`` (the
 shareable version: no code, conclusions first, then the evidence), ``findings.json`` (the
@@ -84,7 +84,7 @@ def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None
 
     ``document`` may carry an already-read :class:`~juesuan.core.model.Document` (a warm worker's): the
     notebook then loads it instead of reading the source again. ``runner`` executes the notebook
-    (default: papermill in a fresh kernel; batch workers pass a warm kernel). ``manifest`` is written
+    (default: a fresh kernel; batch workers pass a warm kernel). ``manifest`` is written
     as ``unit.json`` with the outputs, so a resumed batch knows the unit is complete.
 
     The auditor's review (:mod:`juesuan.present.review`) is layered from the unit's previous
@@ -92,7 +92,7 @@ def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None
     marked 排除 stay listed but leave the counts.
     """
     from juesuan.present.review import external_sources
-    from juesuan.run.kernels import papermill_runner
+    from juesuan.run.kernels import fresh_kernel_runner
 
     start = time.perf_counter()
     source = Path(source).resolve()
@@ -103,7 +103,7 @@ def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None
     reviews = external_sources(source, explicit=review, review_dir=review_dir, unit=unit)
     work = Path(tempfile.mkdtemp(prefix=f".{unit}.", suffix=".partial", dir=out_root))
     os.chmod(work, 0o755)  # mkdtemp makes it private; the reports are meant to be shared
-    run = runner or papermill_runner(kernel_name)
+    run = runner or fresh_kernel_runner(kernel_name)
     try:
         cached = ""
         if document is not None:
@@ -118,7 +118,7 @@ def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None
                       "review_file": reviews or ""}
         try:
             run(find_notebook(), executed, parameters, NOTEBOOK.parent, timeout)
-        except Exception as exc:  # papermill/nbclient/NotebookFailed errors carry the cell's exception
+        except Exception as exc:  # nbclient/NotebookFailed errors carry the cell's exception
             raise AuditRunError(unit, _notebook_failure(exc)) from exc
         if cached:
             os.remove(cached)
@@ -208,7 +208,7 @@ def _swap_in(work: Path, final: Path) -> None:
 
 
 def _notebook_failure(exc: Exception) -> str:
-    """One line from a papermill failure: the exception the cell raised, not the whole traceback."""
+    """One line from a notebook failure: the exception the cell raised, not the whole traceback."""
     ename = getattr(exc, "ename", None)
     evalue = getattr(exc, "evalue", None)
     if ename:

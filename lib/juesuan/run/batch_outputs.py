@@ -178,7 +178,7 @@ def review_tally(report) -> dict[str, int]:
 
 def render_summary(out: Path) -> None:
     """Run notebooks/batch_summary.ipynb over the batch folder and write summary.html."""
-    from juesuan.run.kernels import papermill_runner
+    from juesuan.run.kernels import fresh_kernel_runner
     from juesuan.present.html import write_html
     from juesuan.run.audit import shipped_notebook
 
@@ -186,7 +186,7 @@ def render_summary(out: Path) -> None:
     work = Path(tempfile.mkdtemp(prefix=".summary.", suffix=".partial", dir=out))
     try:
         executed = work / "batch_summary.ipynb"
-        papermill_runner()(template, executed, {"batch_dir": str(out)}, template.parent, 600)
+        fresh_kernel_runner()(template, executed, {"batch_dir": str(out)}, template.parent, 600)
         write_html(executed, work / "summary.html", shareable=True, heading="批量审核汇总")
         os.replace(work / "summary.html", out / "summary.html")
     finally:

@@ -282,4 +282,3 @@ def fresh_kernel_runner(kernel_name: str | None = None) -> Runner:
     return FreshKernel(kernel_name)
 
 
-papermill_runner = fresh_kernel_runner  # the name `run.audit` imports; papermill itself is no longer used
