@@ -334,7 +334,7 @@ def test_full_disk_while_writing_the_batch_outputs_is_one_reason(tmp_path, monke
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(batch_outputs, "_atomic_write", full)
+    monkeypatch.setattr(batch_outputs, "write_atomic", full)
     monkeypatch.setattr(batch_outputs, "_write_xlsx", full)
     report = batch.BatchReport(started="now", seconds=1.0)
     with pytest.raises(OutputError) as info:
