@@ -257,30 +257,6 @@ def evidence_frame(result: AuditResult, family: str | None = None, rule_prefix: 
     return pd.DataFrame(rows, columns=["规则", "核对内容", "应为", "实为", "差额", "容差", "结论", "位置"])
 
 
-def findings_frame(result: AuditResult, review=None) -> pd.DataFrame:
-    """The findings; with a review (:mod:`juesuan.present.review`), each one's id and 复核结论/复核意见."""
-    columns = ["级别", "规则", "说明", "应为", "实为", "差额", "位置", "原文"]
-    rows = []
-    for f, fid in zip(result.findings, finding_ids(result)):
-        row = {
-            "级别": SEVERITY_LABELS[f.severity],
-            "规则": f.rule,
-            "说明": f.message,
-            "应为": f.expected or "",
-            "实为": f.actual or "",
-            "差额": f.difference or "",
-            "位置": f.location.describe(),
-            "原文": f.location.quote or "",
-        }
-        if review is not None:
-            entry = review.entry(fid)
-            row.update({"编号": fid, "复核结论": entry.status if entry else "未复核", "复核意见": entry.note if entry else ""})
-        rows.append(row)
-    if review is not None:
-        columns = ["编号", *columns, "复核结论", "复核意见"]
-    return pd.DataFrame(rows, columns=columns)
-
-
 def status_of(result: AuditResult, review):
     """For report_page: a finding -> its review status (确认/排除/待定/未复核), or None without a review."""
     if review is None:
