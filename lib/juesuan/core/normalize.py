@@ -37,3 +37,17 @@ def normalise(text: str) -> str:
 def compact(text: str) -> str:
     """Normalised and without any white space: for matching labels whose cells wrapped."""
     return re.sub(r"\s+", "", normalise(text))
+
+
+#: The encodings disclosures and review files come in, tried in order (gb18030 decodes nearly anything).
+TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def decode_text(data: bytes) -> str | None:
+    """The bytes as text in the first encoding of :data:`TEXT_ENCODINGS` that reads them; None if none does."""
+    for encoding in TEXT_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None

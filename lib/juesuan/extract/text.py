@@ -11,7 +11,7 @@ from pathlib import Path
 from juesuan.catalog import identify_title
 from juesuan.core.exceptions import InputError
 from juesuan.core.model import Document, Location
-from juesuan.core.normalize import normalise
+from juesuan.core.normalize import decode_text, normalise
 from juesuan.extract.assemble import FoundTable, LABEL_LINE, document_from_parts, interpret_found, merge_found
 from juesuan.extract.rawtable import RawRow, RawTable
 from juesuan.extract.segment import PartTracker, find_toc, read_cover, refuse_budget
@@ -36,13 +36,8 @@ def read_text_file(path: Path) -> Document:
         raise InputError(str(path), "文件是空的", "empty")
     if b"\x00" in data[:4096]:
         raise InputError(str(path), "不是文本文件（含二进制内容）", "encoding")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes nearly anything
+    text = decode_text(data)
+    if text is None:  # pragma: no cover - gb18030 decodes nearly anything
         raise InputError(str(path), "无法识别文本编码（应为 UTF-8 或 GB18030）", "encoding")
     del data
     lines = sum(text.count(mark) for mark in _LINE_BREAKS) - text.count("\r\n") + 1

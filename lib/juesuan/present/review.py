@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from juesuan.core.exceptions import JuesuanError
+from juesuan.core.normalize import decode_text
 
 CONFIRMED, DISMISSED, PENDING, UNREVIEWED = "确认", "排除", "待定", "未复核"
 STATUSES = (CONFIRMED, DISMISSED, PENDING)
@@ -135,13 +136,8 @@ def read_review(path: str | Path) -> Review:
             finally:
                 wb.close()
         data = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
+        text = decode_text(data)
+        if text is None:
             raise ReviewError(f"{path}: 复核文件编码无法识别（请存为 UTF-8 CSV）")
         return _from_rows(list(csv.reader(io.StringIO(text))), str(path))
     except ReviewError:
