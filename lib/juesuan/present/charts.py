@@ -74,17 +74,36 @@ class Chart:
 
     def __init__(self, figure: Figure):
         self.figure = figure
+        self._png: bytes | None = None
 
     def _repr_png_(self) -> bytes:
-        import io
+        # Drawn once: the notebook shows the chart and report.html embeds the same bytes.
+        if self._png is None:
+            import io
 
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=100)
-        return buffer.getvalue()
+            buffer = io.BytesIO()
+            self.figure.savefig(buffer, format="png", dpi=100)
+            self._png = buffer.getvalue()
+        return self._png
 
     def __repr__(self) -> str:
         title = self.figure.axes[0].get_title() if self.figure.axes else ""
         return f"<图表：{title}>"
+
+
+def _once(build):
+    """A chart made once per document or result: the notebook's cell and report.html share it (the
+    objects are not changed after the rules ran, so the figure they give cannot go stale)."""
+    import functools
+
+    @functools.wraps(build)
+    def chart(source):
+        memo = source.__dict__.setdefault("_charts", {})
+        if build.__name__ not in memo:
+            memo[build.__name__] = build(source)
+        return memo[build.__name__]
+
+    return chart
 
 
 def _figure(width: float = 7.5, height: float = 3.6) -> Figure:
@@ -101,6 +120,7 @@ def _f(value: Decimal | None) -> float:
     return float(value or 0)
 
 
+@_once
 def spending_by_class(doc: Document) -> Chart | None:
     """Expenditure by 功能分类 class (公开03表, else 05)."""
     table = doc.table("03") or doc.table("05")
@@ -122,6 +142,7 @@ def spending_by_class(doc: Document) -> Chart | None:
     return Chart(fig)
 
 
+@_once
 def basic_vs_project(doc: Document) -> Chart | None:
     table = doc.table("03") or doc.table("05")
     total = table.total_row() if table else None
@@ -139,6 +160,7 @@ def basic_vs_project(doc: Document) -> Chart | None:
     return Chart(fig)
 
 
+@_once
 def budget_vs_final(result: AuditResult) -> Chart | None:
     """年初预算 and 决算 by class, from the narrative's budget claims."""
     claims = [c for c in result.claims if c.kind == "budget" and "final" in c.figures]
@@ -161,6 +183,7 @@ def budget_vs_final(result: AuditResult) -> Chart | None:
     return Chart(fig)
 
 
+@_once
 def year_on_year(result: AuditResult) -> Chart | None:
     """Year-on-year changes stated in the narrative (增加 positive, 减少 negative)."""
     claims = [c for c in result.claims if c.kind == "yoy" and "change" in c.figures and c.direction in ("up", "down")]
