@@ -61,18 +61,27 @@ def _table_text(table_id) -> str:
     return table_label(text) if text.isdigit() else text
 
 
+# key in batch.json -> distribution name
+VERSIONED = {"pandas": "pandas", "papermill": "papermill", "nbclient": "nbclient", "nbconvert": "nbconvert",
+             "matplotlib": "matplotlib", "tabula": "tabula-py", "jpype": "JPype1", "pypdfium2": "pypdfium2",
+             "pdfplumber": "pdfplumber", "dask": "dask", "distributed": "distributed"}
+
+
 def versions() -> dict:
+    """The versions of what made the batch, from the installed distributions' metadata (importing
+    the packages to ask them cost the batch ~3 CPU-s: papermill alone pulls in jsonschema and more)."""
+    from importlib.metadata import PackageNotFoundError, version
+
     found = {"juesuan": __version__, "python": platform.python_version()}
-    for name in ("pandas", "papermill", "nbclient", "nbconvert", "matplotlib", "tabula", "pdfplumber", "dask", "distributed"):
+    for key, distribution in VERSIONED.items():
         try:
-            module = __import__(name)
-            found[name] = getattr(module, "__version__", "?")
-        except Exception:
+            found[key] = version(distribution)
+        except PackageNotFoundError:
             continue
     return found
 
 
-def write_batch_outputs(report, out: Path, *, summary: bool = True) -> dict[str, Path]:
+def write_batch_outputs(report, out: Path, *, summary: bool = True, summary_runner=None) -> dict[str, Path]:
     """Every batch output, each on its own: one that fails (whatever a unit's content holds) is
     recorded in ``report.output_errors`` and batch.json, and the others are still written."""
     written: dict[str, Path] = {}
@@ -113,7 +122,7 @@ def write_batch_outputs(report, out: Path, *, summary: bool = True) -> dict[str,
     attempt("batch.json", lambda: _write_json(batch, out / "batch.json"))
     if summary:
         # reads batch.json and findings.csv, so it comes after them
-        if not attempt("summary.html", lambda: render_summary(out)):
+        if not attempt("summary.html", lambda: render_summary(out, summary_runner)):
             batch["summary_error"] = errors["summary.html"]
     attempt("index.html", lambda: write_atomic(
         out / "index.html", index_html(report, out, summary_ok="summary.html" in written).encode("utf-8", "backslashreplace")))
@@ -176,8 +185,9 @@ def review_tally(report) -> dict[str, int]:
     return tally
 
 
-def render_summary(out: Path) -> None:
-    """Run notebooks/batch_summary.ipynb over the batch folder and write summary.html."""
+def render_summary(out: Path, runner=None) -> None:
+    """Run notebooks/batch_summary.ipynb over the batch folder and write summary.html; ``runner``:
+    a kernel already started for it (default: one started now)."""
     from juesuan.run.kernels import fresh_kernel_runner
     from juesuan.present.html import write_html
     from juesuan.run.audit import shipped_notebook
@@ -186,7 +196,7 @@ def render_summary(out: Path) -> None:
     work = Path(tempfile.mkdtemp(prefix=".summary.", suffix=".partial", dir=out))
     try:
         executed = work / "batch_summary.ipynb"
-        fresh_kernel_runner()(template, executed, {"batch_dir": str(out)}, template.parent, 600)
+        (runner or fresh_kernel_runner())(template, executed, {"batch_dir": str(out)}, template.parent, 600)
         write_html(executed, work / "summary.html", shareable=True, heading="批量审核汇总")
         os.replace(work / "summary.html", out / "summary.html")
     finally:
