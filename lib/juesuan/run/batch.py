@@ -200,6 +200,26 @@ def fingerprint(unit: Unit) -> Unit:
     return unit
 
 
+def expected_cost(unit: Unit) -> float:
+    """A unit's expected cost in pages, for scheduling only: a PDF's page count, a text file's size
+    at ~30 KB a page (a text unit costs a fraction of a PDF page's), 0 when it cannot be told.
+    Only a unit :func:`fingerprint` could hash (a regular file within the size limit) is opened."""
+    if not unit.sha256:
+        return 0.0
+    if unit.source.lower().endswith(".pdf"):
+        try:
+            import pypdfium2 as pdfium
+
+            doc = pdfium.PdfDocument(unit.source)
+            try:
+                return float(len(doc))
+            finally:
+                doc.close()
+        except Exception:  # broken or encrypted: it fails fast, whenever it runs
+            return 0.0
+    return unit.size / 30_000
+
+
 def is_complete(unit: Unit, out: Path) -> bool:
     """The unit's outputs are all there, intact, and were made from this very input."""
     folder = out / unit.name
@@ -521,8 +541,9 @@ class _Worker:
 
 
 def run_local(units: list[Unit], settings: BatchSettings, workers: int, progress=None,
-              memory_limit_mb: int | None = None) -> list[UnitResult]:
-    """Run units over ``workers`` warm worker processes, with a wall-clock limit per unit."""
+              memory_limit_mb: int | None = None, drained=None) -> list[UnitResult]:
+    """Run units over ``workers`` warm worker processes, with a wall-clock limit per unit.
+    ``drained()`` is called once, when the last unit has been handed to a worker."""
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -538,6 +559,9 @@ def run_local(units: list[Unit], settings: BatchSettings, workers: int, progress
                 if w.unit is None and pending:
                     w.unit, w.started = pending.popleft(), time.monotonic()
                     w.conn.send(w.unit)
+                    if not pending and drained is not None:
+                        drained()
+                        drained = None
             busy = [w for w in pool if w.unit is not None]
             ready = wait([w.conn for w in busy], timeout=0.5)
             for w in busy:
@@ -623,6 +647,34 @@ def run_dask(units: list[Unit], settings: BatchSettings, workers: int, scheduler
 
 # --- the batch -----------------------------------------------------------------------------------
 
+class SummaryKernel:
+    """The summary notebook's kernel, launched while the last units are still running (it boots
+    on a core their tail leaves idle), so summary.html does not wait for a kernel start at the end."""
+
+    def __init__(self, wanted: bool):
+        self.wanted = wanted
+        self.kernel = None
+
+    def launch(self) -> None:
+        if not self.wanted or self.kernel is not None:
+            return
+        try:
+            from juesuan.run.audit import shipped_notebook
+            from juesuan.run.kernels import FreshKernel
+
+            self.kernel = FreshKernel(cwd=shipped_notebook("batch_summary.ipynb").parent).start()
+        except Exception:  # the summary then starts its own kernel, as without this
+            self.kernel = None
+
+    def runner(self):
+        return self.kernel
+
+    def close(self) -> None:
+        if self.kernel is not None:
+            self.kernel.close()
+            self.kernel = None
+
+
 def run_batch(inputs: list[str], out: str | Path, *, workers: int = 2, unit_timeout: int = DEFAULT_TIMEOUT,
               cell_timeout: int | None = None, resume: bool = False, scheduler: str | None = None,
               extra_tolerance: str = "0", show_progress: bool = True, memory_limit_mb: int | None = None,
@@ -654,6 +706,8 @@ def run_batch(inputs: list[str], out: str | Path, *, workers: int = 2, unit_time
                 report.results.append(_skipped(unit, out))
             else:
                 todo.append(unit)
+        # Longest first: a 170-page unit started last would keep one worker busy while the others idle.
+        todo.sort(key=expected_cost, reverse=True)
         settings = BatchSettings(out=str(out), unit_timeout=unit_timeout, cell_timeout=cell_timeout,
                                  extra_tolerance=extra_tolerance, memory_limit_mb=memory_limit_mb,
                                  review_dir=review_dir)
@@ -667,12 +721,17 @@ def run_batch(inputs: list[str], out: str | Path, *, workers: int = 2, unit_time
                 bar.update(1)
                 bar.set_postfix_str(f"完成 {tally['ok']} 失败 {tally['failed']}", refresh=False)
 
+        summary_kernel = SummaryKernel(summary)
         try:
             if todo:
                 if scheduler:
                     report.results.extend(run_dask(todo, settings, workers, scheduler, progress))
                 else:
-                    report.results.extend(run_local(todo, settings, workers, progress, memory_limit_mb))
+                    report.results.extend(run_local(todo, settings, workers, progress, memory_limit_mb,
+                                                    drained=summary_kernel.launch))
+        except BaseException:
+            summary_kernel.close()
+            raise
         finally:
             if bar is not None:
                 bar.close()
@@ -685,17 +744,20 @@ def run_batch(inputs: list[str], out: str | Path, *, workers: int = 2, unit_time
                 report.results.append(UnitResult(unit=unit_folder_name(entry["path"]), source=entry["path"],
                                                  status=UnitStatus.IGNORED, reason=entry["reason"], code="ignored"))
             report.seconds = round(time.perf_counter() - started, 3)
-            _write_outputs(report, out, summary)
+            try:
+                _write_outputs(report, out, summary, summary_kernel.runner())
+            finally:
+                summary_kernel.close()
     return report
 
 
-def _write_outputs(report: BatchReport, out: Path, summary: bool) -> None:
+def _write_outputs(report: BatchReport, out: Path, summary: bool, summary_runner=None) -> None:
     """The batch outputs; a writer that fails is recorded in batch.json, never fatal, unless none
     could be written because of the folder itself (full, read-only): OutputError."""
     from juesuan.run.batch_outputs import write_batch_outputs
 
     try:
-        write_batch_outputs(report, out, summary=summary)
+        write_batch_outputs(report, out, summary=summary, summary_runner=summary_runner)
     except OSError as exc:
         raise as_output_error(out, exc) from None
     if report.output_errors and not any((out / name).is_file() for name in ("index.html", "batch.json")):
