@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import html
 import re
@@ -38,22 +39,24 @@ img { max-width: 100%; height: auto; }
 """
 
 
-def write_html(notebook: Path, target: Path, *, shareable: bool, heading: str | None = None) -> None:
+def write_html(notebook: Path, target: Path, *, shareable: bool, heading: str | None = None, nb=None) -> None:
     """Render a notebook to one self-contained HTML file (nothing loaded from outside).
 
     The shareable report is rendered by the notebook itself from the AuditResult
     (:func:`juesuan.present.report_page.write_report`); when it is already there, it is kept and this
     notebook rendering is only the fallback for a notebook that did not write one.
+    ``nb``: the notebook at ``notebook`` already in memory (it is then not read again; not changed).
     """
     import nbformat
 
     if shareable and _written_by_report_page(target):
         return
 
-    nb = nbformat.read(str(notebook), as_version=4)
+    nb = nbformat.read(str(notebook), as_version=4) if nb is None else nb
     if shareable:
         # The shareable report opens with the conclusions; the evidence follows.
         first = [c for c in nb.cells if "findings" in c.metadata.get("tags", [])]
+        nb = copy.copy(nb)  # the caller's notebook keeps its order
         nb.cells = first + [c for c in nb.cells if "findings" not in c.metadata.get("tags", [])]
     body, _ = _exporter(shareable).from_notebook_node(nb)
     # The markdown renderer writes non-ASCII headings as numeric references; write them as text

@@ -117,14 +117,14 @@ def run_audit(source: str | Path, out_root: str | Path, *, unit_name: str | None
                       "extra_tolerance_wan": str(extra_tolerance), "cached_model": cached,
                       "review_file": reviews or ""}
         try:
-            run(find_notebook(), executed, parameters, NOTEBOOK.parent, timeout)
+            nb = run(find_notebook(), executed, parameters, NOTEBOOK.parent, timeout)
         except Exception as exc:  # nbclient/NotebookFailed errors carry the cell's exception
             raise AuditRunError(unit, _notebook_failure(exc)) from exc
         if cached:
             os.remove(cached)
-        deliver_notebook(executed)
-        write_html(executed, work / "audit.html", shareable=False)
-        write_html(executed, work / "report.html", shareable=True)
+        nb = deliver_notebook(executed, nb)
+        write_html(executed, work / "audit.html", shareable=False, nb=nb)
+        write_html(executed, work / "report.html", shareable=True, nb=nb)
         if source.suffix.lower() == ".pdf" and source.name not in OUTPUT_FILES:
             # the reports link each finding to its page (name.pdf#page=N): the PDF travels with them
             shutil.copy2(source, work / source.name)
@@ -179,13 +179,15 @@ def _count_findings(outputs: AuditOutputs, folder: Path) -> None:
 KERNELSPEC = {"display_name": "juesuan (Python)", "language": "python", "name": "juesuan"}
 
 
-def deliver_notebook(path: Path) -> None:
+def deliver_notebook(path: Path, nb=None):
     """Make the executed notebook work where it is delivered: in its injected parameters cell the
     temporary output folder becomes ``"."`` (the notebook's own folder, where Lab starts its kernel)
-    and the worker's cached model (deleted after the run) becomes ``""``; its kernel is the project's."""
+    and the worker's cached model (deleted after the run) becomes ``""``; its kernel is the project's.
+    ``nb``: the executed notebook when the runner returned it (else read from ``path``); returned."""
     import nbformat
 
-    nb = nbformat.read(str(path), as_version=4)
+    if nb is None:
+        nb = nbformat.read(str(path), as_version=4)
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.source = re.sub(r'(?m)^output_dir = .*$',
@@ -194,6 +196,7 @@ def deliver_notebook(path: Path) -> None:
                                  'cached_model = ""  # 运行时用过的已读模型已删除；重新运行时读取 source', cell.source)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nbformat.write(nb, str(path))
+    return nb
 
 
 def _swap_in(work: Path, final: Path) -> None:

@@ -93,7 +93,10 @@ class KernelFailed(Exception):
 
 
 class Runner(Protocol):
-    def __call__(self, template: Path, output: Path, parameters: dict, cwd: Path, timeout: int) -> None: ...
+    """Executes ``template`` with ``parameters`` into ``output``; may return the executed notebook
+    (an ``nbformat.NotebookNode``), which saves the caller reading it back."""
+
+    def __call__(self, template: Path, output: Path, parameters: dict, cwd: Path, timeout: int): ...
 
 
 def parameterize(nb, parameters: dict):
@@ -109,8 +112,9 @@ def parameterize(nb, parameters: dict):
     return nb
 
 
-def _execute(km, kc, template: Path, output: Path, parameters: dict, cwd: Path, timeout: int) -> None:
-    """Run the parameterised notebook in a started kernel; write it to ``output`` whatever happens."""
+def _execute(km, kc, template: Path, output: Path, parameters: dict, cwd: Path, timeout: int):
+    """Run the parameterised notebook in a started kernel; write it to ``output`` whatever happens,
+    and return it."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -131,6 +135,7 @@ def _execute(km, kc, template: Path, output: Path, parameters: dict, cwd: Path, 
         text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
         raise KernelFailed(f"{type(exc).__name__}: {text}".strip(": "), died=not isinstance(exc, CellTimeoutError)) from exc
     nbformat.write(nb, str(output))
+    return nb
 
 
 def ipc_kernel_manager():
@@ -209,7 +214,7 @@ class WarmKernel:
         except Exception:
             return False
 
-    def __call__(self, template: Path, output: Path, parameters: dict, cwd: Path, timeout: int) -> None:
+    def __call__(self, template: Path, output: Path, parameters: dict, cwd: Path, timeout: int):
         from jupyter_core.utils import run_sync
 
         if not self.alive():
@@ -222,7 +227,7 @@ class WarmKernel:
             run_sync(self.kc.execute_interactive)("%reset -f", silent=True, timeout=60)
         except Exception as exc:
             raise KernelFailed(f"内核没有响应（{type(exc).__name__}）") from exc
-        _execute(self.km, self.kc, template, output, parameters, cwd, timeout)
+        return _execute(self.km, self.kc, template, output, parameters, cwd, timeout)
 
     def shutdown(self) -> None:
         from jupyter_core.utils import run_sync
@@ -261,14 +266,14 @@ class FreshKernel:
             self._launched = False  # tried again, waiting, when the notebook runs
         return self
 
-    def __call__(self, template: Path, output: Path, parameters: dict, cwd: Path, timeout: int) -> None:
+    def __call__(self, template: Path, output: Path, parameters: dict, cwd: Path, timeout: int):
         try:
             if not self._launched or self._kernel.cwd != Path(cwd):
                 self._kernel.shutdown()
                 self._kernel.cwd = Path(cwd)
                 self._kernel.start()
             self._kernel.wait()
-            _execute(self._kernel.km, self._kernel.kc, template, output, parameters, cwd, timeout)
+            return _execute(self._kernel.km, self._kernel.kc, template, output, parameters, cwd, timeout)
         finally:
             self.close()
 
