@@ -90,7 +90,10 @@ def real_units(folder: Path, source: Path, count: int) -> list[Path]:
 
 _DRIVER = """
 import json, sys
-from juesuan.run.batch import run_batch
+try:
+    from juesuan.run.batch import run_batch
+except ImportError:  # a checkout from before the run/ package (the issue-13 baseline, 75c6a30)
+    from juesuan.batch import run_batch
 report = run_batch([sys.argv[1]], sys.argv[2], workers=int(sys.argv[3]), show_progress=False)
 print(json.dumps({"ok": report.count("ok"), "failed": {r.unit: r.reason for r in report.results if r.status == "failed"}}))
 """
