@@ -403,7 +403,7 @@ def out_lock(out: Path, *, clean: bool = True):
 
 # --- doing one unit (inside a worker) ------------------------------------------------------------
 
-_WARM = None  # this process's warm kernel
+_WARM = None  # this process's warm kernel (units run outside the main thread: dask workers)
 
 
 def _warm_kernel():
@@ -415,6 +415,21 @@ def _warm_kernel():
         _WARM = WarmKernel(cwd=NOTEBOOK.parent)
         _WARM.start()
     return _WARM
+
+
+def _runner():
+    """How this worker runs the notebook. In a worker process's main thread (the local pool): in
+    this process (:mod:`juesuan.run.inprocess`), where the document, the JVM and the modules already
+    are, which costs less CPU and memory than a kernel beside it. In another thread (a dask worker's
+    task): a warm kernel, since a shell here would share sys.stdout and the cwd with that thread's
+    neighbours."""
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        from juesuan.run.inprocess import InProcessRunner
+
+        return InProcessRunner()
+    return _warm_kernel()
 
 
 def process_unit(unit: Unit, settings: BatchSettings) -> UnitResult:
@@ -432,7 +447,7 @@ def process_unit(unit: Unit, settings: BatchSettings) -> UnitResult:
             fingerprint(unit)
         document = read_document(unit.source)
         result.unit_name, result.year = document.unit_name or "", document.year
-        outputs = run_audit(unit.source, settings.out, document=document, runner=_warm_kernel(),
+        outputs = run_audit(unit.source, settings.out, document=document, runner=_runner(),
                             folder_name=unit.name, timeout=settings.cell_timeout or settings.unit_timeout,
                             extra_tolerance=settings.extra_tolerance,
                             manifest={"source": unit.source, "sha256": unit.sha256, "size": unit.size,

@@ -7,8 +7,9 @@ papermill does (a cell tagged ``injected-parameters`` after the one tagged ``par
 - ``FreshKernel`` is what `juesuan audit` uses: one kernel for one run. It can be started before
   the document is read (``start()``): the kernel process boots and imports the notebook's modules
   on the other core while this process reads the PDF.
-- ``WarmKernel`` is for batch workers: started once per worker, its namespace reset between units,
-  so the kernel start and the heavy imports (pandas, matplotlib, juesuan) are paid once per worker.
+- ``WarmKernel``: started once, its namespace reset between runs, so the kernel start and the heavy
+  imports (pandas, matplotlib, juesuan) are paid once. dask workers use it; the local batch pool runs
+  the notebook in the worker process itself (:mod:`juesuan.run.inprocess`).
 
 Kernels use IPC transport with a private socket path, so many kernels starting at once cannot race
 for TCP ports (papermill #511) and none warns that it runs over TCP; a failed start is retried once.
