@@ -172,11 +172,12 @@ def test_table_06_in_code_order_and_amounts_right_aligned():
     assert sides == sorted(sides, key=sides.index)  # one side after the other, not interleaved
     html_text = workbook.show(workbook.table_display_frame(doc.tables["05"])).to_html()
     amount = next(c.raw for r in doc.tables["05"].rows for c in r.cells.values() if c.amount)
-    cell_id = re.search(rf'<td id="(T_\w+_row\d+_col\d+)"[^>]*>{re.escape(labels.thousands(amount))}</td>', html_text).group(1)
-    label_id = re.search(r'<td id="(T_\w+_row\d+_col\d+)"[^>]*>[^<\d]*支出</td>', html_text).group(1)
-    rules = re.findall(r"([^{}]+)\{([^}]*)\}", html_text)
-    assert any(f"#{cell_id}" in sel and "text-align: right" in body for sel, body in rules)
-    assert any(f"#{label_id}" in sel and "text-align: left" in body for sel, body in rules)
+    amount_class = re.search(rf'<td class="(\w+)">{re.escape(labels.thousands(amount))}</td>', html_text).group(1)
+    label_class = re.search(r'<td class="(\w+)">[^<\d]*支出</td>', html_text).group(1)
+    rules = dict((sel.strip(), body) for sel, body in re.findall(r"([^{}<>]+)\{([^}]*)\}", html_text))
+    assert "text-align:right" in rules[f"table.juesuan-frame td.{amount_class}"]
+    assert label_class != amount_class and "text-align:right" not in rules.get(f"table.juesuan-frame td.{label_class}", "")
+    assert "text-align:left" in rules["table.juesuan-frame td"]
 
 
 @pytest.mark.parametrize("turn", [90, 180, 270])
@@ -206,3 +207,19 @@ def test_a_rotated_page_renders_upright_with_the_box_on_the_figure(tmp_path, tur
     pdf.save(str(rotated))
     pdf.close()
     assert red_box(rotated, 8) == original
+
+
+def test_shown_frames_escape_document_text_and_show_blanks_blank():
+    import pandas as pd
+
+    from juesuan.present import workbook
+
+    frame = pd.DataFrame([{"<b>列</b>": "<script>alert(1)</script>", "金额": "2940.05", "备注": None},
+                          {"<b>列</b>": "a & b", "金额": float("nan"), "备注": pd.NA}])
+    text = workbook.show(frame, caption="<i>标题</i>").to_html()
+    assert "<script>" not in text and "<b>" not in text and "<i>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "&lt;b&gt;列&lt;/b&gt;" in text and "a &amp; b" in text
+    assert '<td class="num">2,940.05</td>' in text and "nan" not in text.lower().replace("juesuan", "")
+    assert text.count("<tr>") == 3  # the header and two rows, no index column
+    linked = workbook.show(pd.DataFrame([{"单位目录": "甲<单位>"}])).with_markup("单位目录", lambda v: f"<a>{len(str(v))}</a>")
+    assert "<a>5</a>" in linked.to_html()  # the markup as given, not escaped

@@ -132,11 +132,8 @@ def linked(frame: pd.DataFrame, column: str = "单位目录"):
 
     from juesuan.present.workbook import show
 
-    styler = show(frame)
-    if column in frame.columns and not frame.empty:
-        styler = styler.format(lambda v: f'<a href="{html.escape(quote(str(v)), quote=True)}/report.html">'
-                                         f'{html.escape(str(v))}</a>', subset=[column], escape=None)
-    return styler
+    return show(frame).with_markup(column, lambda v: f'<a href="{html.escape(quote(str(v)), quote=True)}/report.html">'
+                                                      f'{html.escape(str(v))}</a>')
 
 
 MIN_SPREAD = Decimal("1")  # percentage points between the quartiles

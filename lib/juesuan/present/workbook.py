@@ -119,38 +119,13 @@ def display_rows(table: Table) -> list:
     return [r for _, r in sorted(indexed, key=lambda ir: (sides.index(ir[1].section), ir[0]))]
 
 
-# Columns that hold identifiers, not quantities: they stay left-aligned and ungrouped.
-_ID_COLUMNS = ("科目代码", "行次", "规则", "编号", "章节", "年度", "页数")
-
-
 def show(frame: pd.DataFrame, caption: str | None = None):
-    """A frame for display: no index column, every value and header HTML-escaped (document text can
-    never become markup in a report), blanks shown blank; numbers right-aligned in one thousands
-    style, text left-aligned, headers on one line (no column one character wide)."""
-    import html
+    """A frame for display (:class:`juesuan.present.shown.Shown`): no index column, every value and
+    header HTML-escaped (document text can never become markup in a report), blanks shown blank;
+    numbers right-aligned in one thousands style, text left-aligned, short text on one line."""
+    from juesuan.present.shown import Shown
 
-    from juesuan.present import labels
-
-    numeric = [c for c in labels.numeric_columns(frame) if c not in _ID_COLUMNS]
-    text = [c for c in frame.columns if c not in numeric]
-    styler = frame.style.hide(axis="index").format(escape="html", na_rep="").format_index(escape="html", axis=1)
-    if numeric:
-        styler = styler.format(lambda v: html.escape(labels.thousands("" if v is None else v)), subset=numeric,
-                               na_rep="")
-        styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
-    short = [c for c in text if frame[c].map(lambda v: len(str(v)) if v is not None else 0).max() <= 10] if len(frame) else []
-    wide = [c for c in text if c not in short]
-    if short:
-        styler = styler.set_properties(subset=short, **{"text-align": "left", "white-space": "nowrap"})
-    if wide:
-        styler = styler.set_properties(subset=wide, **{"text-align": "left", "min-width": "8em"})
-    styler = styler.set_table_styles([
-        {"selector": "th", "props": "text-align: left; white-space: nowrap;"},
-        {"selector": "td", "props": "vertical-align: top;"},
-    ], overwrite=False)
-    if caption:
-        styler = styler.set_caption(html.escape(caption))
-    return styler
+    return Shown(frame, caption)
 
 
 def table_display_frame(table: Table) -> pd.DataFrame:
