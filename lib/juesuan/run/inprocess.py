@@ -174,6 +174,7 @@ class InProcessRunner:
         finally:
             os.chdir(previous_dir)
             nbformat.write(nb, str(output))
+            shell.reset(new_session=False)  # the unit's objects go now, not when the next unit starts
         return nb
 
     def shutdown(self) -> None:
