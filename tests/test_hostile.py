@@ -192,10 +192,10 @@ def test_unit_folder_cannot_escape(tmp_path, seed_text):
 def test_memory_cap_fails_the_unit_with_its_reason(tmp_path, seed_text):
     unit = tmp_path / "unit.txt"
     unit.write_text(seed_text, encoding="utf-8")
-    report = run_batch([str(unit)], tmp_path / "out", workers=1, memory_limit_mb=300, show_progress=False,
+    report = run_batch([str(unit)], tmp_path / "out", workers=1, memory_limit_mb=200, show_progress=False,
                        summary=False)
     (result,) = report.results
-    assert result.status == "failed" and result.code == "memory" and "300 MB" in result.reason
+    assert result.status == "failed" and result.code == "memory" and "200 MB" in result.reason
     assert not (tmp_path / "out" / "unit").exists()
 
 

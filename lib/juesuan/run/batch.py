@@ -513,6 +513,16 @@ def _out_of_memory(exc: BaseException) -> bool:
 def _worker_main(conn, settings: BatchSettings, memory_limit_mb: int | None) -> None:
     """A worker: its own process group (a timeout kills it with its kernel), one unit at a time."""
     os.setsid()
+    # The notebook runs in this process: the same thread and malloc settings a kernel got (one BLAS
+    # thread, two malloc arenas), set before numpy is imported, so that per-thread reservations do
+    # not spend a --memory-limit (OpenBLAS exits the process when it cannot get its buffers).
+    from juesuan.extract.pdf.java import few_malloc_arenas
+    from juesuan.run.kernels import kernel_environment
+
+    for name, value in kernel_environment().items():
+        if name in ("MALLOC_ARENA_MAX", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(name, value)
+    few_malloc_arenas()
     if memory_limit_mb:
         try:
             import resource
@@ -536,6 +546,14 @@ def _worker_main(conn, settings: BatchSettings, memory_limit_mb: int | None) -> 
             _WARM.shutdown()
 
 
+def _died(unit: Unit, memory_limit_mb: int | None) -> UnitResult:
+    """A worker that died with its unit: under a memory limit, most likely the limit (an allocation
+    that failed outside Python, where no MemoryError can be raised)."""
+    if memory_limit_mb:
+        return _lost(unit, f"内存不足（每个工作进程上限 {memory_limit_mb} MB）：工作进程异常退出", "memory")
+    return _lost(unit, "工作进程异常退出（可能内存不足或被系统终止）", "crashed")
+
+
 class _Worker:
     def __init__(self, ctx, settings: BatchSettings, memory_limit_mb: int | None):
         parent, child = ctx.Pipe()
@@ -545,6 +563,17 @@ class _Worker:
         child.close()
         self.unit: Unit | None = None
         self.started = 0.0
+        self.stopping = False
+
+    def stop(self) -> None:
+        """Ask the worker to finish (after its unit, if it has one); once."""
+        if self.stopping or not self.process.is_alive():
+            return
+        self.stopping = True
+        try:
+            self.conn.send(None)
+        except (OSError, BrokenPipeError):
+            pass
 
     def kill(self) -> None:
         try:
@@ -556,9 +585,12 @@ class _Worker:
 
 
 def run_local(units: list[Unit], settings: BatchSettings, workers: int, progress=None,
-              memory_limit_mb: int | None = None, drained=None) -> list[UnitResult]:
+              memory_limit_mb: int | None = None, drained=None, linger: list | None = None) -> list[UnitResult]:
     """Run units over ``workers`` warm worker processes, with a wall-clock limit per unit.
-    ``drained()`` is called once, when the last unit has been handed to a worker."""
+    ``drained()`` is called once, when the last unit has been handed to a worker. A worker with no
+    unit left to take is told to stop at once (it shuts down while the others finish). Stopping
+    workers are joined before returning, or appended to ``linger`` for the caller to
+    :func:`join_workers` later (a worker's shutdown, JVM included, takes ~0.6 s)."""
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -584,12 +616,14 @@ def run_local(units: list[Unit], settings: BatchSettings, workers: int, progress
                     try:
                         result = w.conn.recv()
                     except (EOFError, OSError):
-                        result = _lost(w.unit, "工作进程异常退出（可能内存不足或被系统终止）", "crashed")
+                        result = _died(w.unit, memory_limit_mb)
                         _replace(pool, w, ctx, settings, memory_limit_mb)
                     results.append(result)
                     if progress:
                         progress(result)
                     w.unit = None
+                    if not pending:
+                        w.stop()
                 elif time.monotonic() - w.started > limit:
                     result = _lost(w.unit, f"超时：超过{limit}秒未完成", "timeout")
                     results.append(result)
@@ -597,23 +631,27 @@ def run_local(units: list[Unit], settings: BatchSettings, workers: int, progress
                         progress(result)
                     _replace(pool, w, ctx, settings, memory_limit_mb)
                 elif not w.process.is_alive():
-                    result = _lost(w.unit, "工作进程异常退出（可能内存不足或被系统终止）", "crashed")
+                    result = _died(w.unit, memory_limit_mb)
                     results.append(result)
                     if progress:
                         progress(result)
                     _replace(pool, w, ctx, settings, memory_limit_mb)
     finally:
         for w in pool:
-            if w.process.is_alive():
-                try:
-                    w.conn.send(None)
-                except (OSError, BrokenPipeError):
-                    pass
-        for w in pool:
-            w.process.join(timeout=10)
-            if w.process.is_alive():
-                w.kill()
+            w.stop()
+        if linger is None:
+            join_workers(pool)
+        else:
+            linger.extend(pool)
     return results
+
+
+def join_workers(pool: list) -> None:
+    """Wait for stopped workers to exit (10 s each at most, then killed)."""
+    for w in pool:
+        w.process.join(timeout=10)
+        if w.process.is_alive():
+            w.kill()
 
 
 def _lost(unit: Unit, reason: str, code: str) -> UnitResult:
@@ -737,32 +775,31 @@ def run_batch(inputs: list[str], out: str | Path, *, workers: int = 2, unit_time
                 bar.set_postfix_str(f"完成 {tally['ok']} 失败 {tally['failed']}", refresh=False)
 
         summary_kernel = SummaryKernel(summary)
+        stopping: list = []  # workers shutting down while the batch outputs are written
         try:
-            if todo:
-                if scheduler:
-                    report.results.extend(run_dask(todo, settings, workers, scheduler, progress))
-                else:
-                    report.results.extend(run_local(todo, settings, workers, progress, memory_limit_mb,
-                                                    drained=summary_kernel.launch))
-        except BaseException:
-            summary_kernel.close()
-            raise
-        finally:
-            if bar is not None:
-                bar.close()
-        order = {u.name: i for i, u in enumerate(units)}
-        report.results.sort(key=lambda r: (order.get(r.unit, -1), r.unit))
-        with writing():
-            # Written one run at a time, from everything complete in the folder now.
-            report.results.extend(_from_other_runs(out, report, started_wall))
-            for entry in report.skipped_inputs:
-                report.results.append(UnitResult(unit=unit_folder_name(entry["path"]), source=entry["path"],
-                                                 status=UnitStatus.IGNORED, reason=entry["reason"], code="ignored"))
-            report.seconds = round(time.perf_counter() - started, 3)
             try:
-                _write_outputs(report, out, summary, summary_kernel.runner())
+                if todo:
+                    if scheduler:
+                        report.results.extend(run_dask(todo, settings, workers, scheduler, progress))
+                    else:
+                        report.results.extend(run_local(todo, settings, workers, progress, memory_limit_mb,
+                                                        drained=summary_kernel.launch, linger=stopping))
             finally:
-                summary_kernel.close()
+                if bar is not None:
+                    bar.close()
+            order = {u.name: i for i, u in enumerate(units)}
+            report.results.sort(key=lambda r: (order.get(r.unit, -1), r.unit))
+            with writing():
+                # Written one run at a time, from everything complete in the folder now.
+                report.results.extend(_from_other_runs(out, report, started_wall))
+                for entry in report.skipped_inputs:
+                    report.results.append(UnitResult(unit=unit_folder_name(entry["path"]), source=entry["path"],
+                                                     status=UnitStatus.IGNORED, reason=entry["reason"], code="ignored"))
+                report.seconds = round(time.perf_counter() - started, 3)
+                _write_outputs(report, out, summary, summary_kernel.runner())
+        finally:
+            summary_kernel.close()
+            join_workers(stopping)
     return report
 
 

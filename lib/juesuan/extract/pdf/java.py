@@ -186,7 +186,7 @@ def _archive_options(libjvm: str, jar: str, options: list[str]) -> list[str]:
     return [f"-XX:ArchiveClassesAtExit={partial}"]
 
 
-def _few_malloc_arenas() -> None:
+def few_malloc_arenas() -> None:
     """At most two glibc malloc arenas: each JVM thread would otherwise reserve an arena of 64 MB of
     address space (up to 8 per core), which alone fills a 1 GB ``--memory-limit``."""
     try:
@@ -218,7 +218,7 @@ def start_jvm():
         jar = tabula_jar()
         options = jvm_options()
         options += _archive_options(libjvm, jar, options[1:])  # one archive whatever the heap
-        _few_malloc_arenas()
+        few_malloc_arenas()
         try:
             jpype.startJVM(libjvm, *options, classpath=[jar], convertStrings=False)
         except Exception as exc:
