@@ -58,9 +58,10 @@ def test_outputs_are_recorded_as_a_kernel_records_them(tmp_path):
     template = _notebook(tmp_path, BODY)
     work = tmp_path / "work"
     work.mkdir()
-    stdout, cwd = sys.stdout, os.getcwd()
+    stdout, cwd, main = sys.stdout, os.getcwd(), sys.modules["__main__"]
     nb = InProcessRunner()(template, tmp_path / "mine.ipynb", {"value": 21}, work, 60)
     assert sys.stdout is stdout and os.getcwd() == cwd  # nothing left behind
+    assert sys.modules["__main__"] is main  # multiprocessing's spawn still finds the real __main__
     kernel = FreshKernel(cwd=work).start()
     kernel(template, tmp_path / "kernel.ipynb", {"value": 21}, work, 60)
     theirs = nbformat.read(str(tmp_path / "kernel.ipynb"), as_version=4)

@@ -27,7 +27,7 @@ import sys
 import threading
 from pathlib import Path
 
-from juesuan.run.kernels import KernelFailed, NotebookFailed, parameterize
+from juesuan.run.kernels import KernelFailed, NotebookFailed, parameterize, peak_address_space
 
 
 class CellTimeout(BaseException):
@@ -151,7 +151,19 @@ def notebook_shell() -> NotebookShell:
     # No Out[n] / _n history: a delivered notebook keeps its outputs in the cells, and a full output
     # cache is what makes each namespace reset run a full garbage collection (~0.1 s a unit).
     config.InteractiveShell.cache_size = 0
-    return NotebookShell.instance(config=config)
+    main = sys.modules.get("__main__")
+    try:
+        return NotebookShell.instance(config=config)
+    finally:
+        _restore_main(main)
+
+
+def _restore_main(main) -> None:
+    """Put this process's own ``__main__`` back. IPython installs its namespace module there (cells
+    run as ``__main__``, as in a kernel) and that module has no ``__spec__``, on which
+    multiprocessing's spawn fails: outside a run the process keeps the ``__main__`` it had."""
+    if main is not None:
+        sys.modules["__main__"] = main
 
 
 class InProcessRunner:
@@ -163,8 +175,9 @@ class InProcessRunner:
         shell = notebook_shell()
         shell.reset(new_session=False)  # a clean namespace for every unit (also cleared after each run)
         nb = parameterize(nbformat.read(str(template), as_version=4), parameters)
-        previous_dir = os.getcwd()
+        previous_dir, main = os.getcwd(), sys.modules.get("__main__")
         os.chdir(cwd)
+        sys.modules["__main__"] = shell.user_module
         try:
             for count, cell in enumerate((c for c in nb.cells if c.cell_type == "code"), start=1):
                 error = _run_cell(shell, cell, count, timeout)
@@ -172,10 +185,11 @@ class InProcessRunner:
                     raise KernelFailed(f"CellTimeoutError: 单元格运行超过 {timeout} 秒", died=False)
                 if error is not None:
                     failed = NotebookFailed(type(error).__name__, str(error))
-                    failed.peak_address_space = _peak_address_space()
+                    failed.peak_address_space = peak_address_space()
                     raise failed
         finally:
             os.chdir(previous_dir)
+            _restore_main(main)
             nbformat.write(nb, str(output))
             shell.reset(new_session=False)  # the unit's objects go now, not when the next unit starts
         return nb
@@ -213,15 +227,3 @@ def _run_cell(shell: NotebookShell, cell, count: int, timeout: int) -> BaseExcep
     cell.outputs = shell.outputs.items
     cell.execution_count = count
     return shell.last_error
-
-
-def _peak_address_space() -> int:
-    """VmPeak of this process, in bytes (Linux; 0 elsewhere)."""
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmPeak:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0

@@ -70,8 +70,11 @@ def kernel_peak_address_space(km) -> int:
     """VmPeak of the kernel process, in bytes (Linux; 0 elsewhere or when it is gone)."""
     provisioner = getattr(km, "provisioner", None)
     pid = getattr(provisioner, "pid", None) or getattr(getattr(provisioner, "process", None), "pid", None)
-    if not pid:
-        return 0
+    return peak_address_space(pid) if pid else 0
+
+
+def peak_address_space(pid: int | str = "self") -> int:
+    """VmPeak of a process (this one by default), in bytes (Linux; 0 elsewhere or when it is gone)."""
     try:
         with open(f"/proc/{pid}/status") as fh:
             for line in fh:
