@@ -8,9 +8,10 @@ Targets (issue #5): at least 0.5 units/s with 2 workers on a 2-core machine, and
 Real units (issue #13): the synthetic units are mostly text files, a third of the cost of a real
 PDF, so the batch is also run on the real 决算 PDFs (``../shared/realdocs``, or ``--realdocs``, or
 ``JUESUAN_REALDOCS``; budgets left out), repeated to ``--real`` units: units/s, pages/s, CPU-s per
-unit (the whole process tree) and the peak RSS of each worker with its kernel. ``--against DIR``
-runs the same real batch with another checkout's ``lib`` (e.g. ``git worktree add /tmp/base main``)
-in the same run, for a before/after on the same machine load.
+unit (the whole process tree) and the peak RSS of each worker with any kernel it runs. ``--against DIR``
+runs the same real batch with another checkout's ``lib`` (e.g. ``git worktree add /tmp/base 75c6a30``,
+the main issue #13 was measured against) in the same run, for a before/after on the same machine load.
+Units/s counts the units audited: a checkout that fails a unit early is not charged for its work.
 
 Run: make bench-batch   (or: .venv/bin/python benchmarks/bench_batch.py [--units 100] [--workers 2] [--baseline 8]
                          [--real 12] [--against /tmp/base])
@@ -199,7 +200,7 @@ def real_benchmark(args) -> None:
             rate = r["ok"] / r["seconds"] if r["seconds"] else 0.0
             rates[label] = rate
             print(f"  {label:28} {r['seconds']:6.1f} s  {rate:5.3f} units/s  {pages / r['seconds']:5.1f} pages/s  "
-                  f"{r['cpu'] / len(units):5.2f} CPU-s/unit  peak RSS per worker (with its kernel) "
+                  f"{r['cpu'] / len(units):5.2f} CPU-s/unit  peak RSS per worker (with any kernel it runs) "
                   f"{r['peak_rss_mb']:5.0f} MB  ok {r['ok']}/{len(units)}")
             print("    CPU-s by process (sampled): " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(r["split"].items())))
             for unit, reason in sorted(r["failed"].items()):
