@@ -513,15 +513,13 @@ def _out_of_memory(exc: BaseException) -> bool:
 def _worker_main(conn, settings: BatchSettings, memory_limit_mb: int | None) -> None:
     """A worker: its own process group (a timeout kills it with its kernel), one unit at a time."""
     os.setsid()
-    # The notebook runs in this process: the same thread and malloc settings a kernel got (one BLAS
-    # thread, two malloc arenas), set before numpy is imported, so that per-thread reservations do
-    # not spend a --memory-limit (OpenBLAS exits the process when it cannot get its buffers).
+    # The notebook runs in this process: the thread and malloc settings a kernel gets, set before
+    # numpy is imported (the arena count through mallopt: the variable is read at process start).
     from juesuan.extract.pdf.java import few_malloc_arenas
-    from juesuan.run.kernels import kernel_environment
+    from juesuan.run.kernels import LEAN_ENVIRONMENT
 
-    for name, value in kernel_environment().items():
-        if name in ("MALLOC_ARENA_MAX", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ.setdefault(name, value)
+    for name, value in LEAN_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
     few_malloc_arenas()
     if memory_limit_mb:
         try:

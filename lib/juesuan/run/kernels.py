@@ -43,15 +43,16 @@ def default_kernel() -> str:
     return "juesuan" if spec.argv and Path(spec.argv[0]).resolve().parent == Path(os.sys.executable).resolve().parent else "python3"
 
 
+# glibc's malloc held to two arenas and BLAS to one thread: a process that runs the notebook under a
+# batch worker's ``--memory-limit`` (an address-space limit) does not spend it on per-thread
+# reservations it never uses (OpenBLAS exits the process when it cannot get its buffers).
+LEAN_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+                    "MKL_NUM_THREADS": "1"}
+
+
 def kernel_environment() -> dict[str, str]:
-    """The kernel's environment: ours, with glibc's malloc held to two arenas and BLAS to one thread,
-    so that a kernel under a batch worker's ``--memory-limit`` (an address-space limit, inherited)
-    does not spend it on per-thread reservations it never uses."""
-    env = dict(os.environ)
-    env.setdefault("MALLOC_ARENA_MAX", "2")
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        env.setdefault(name, "1")
-    return env
+    """The kernel's environment: ours, with :data:`LEAN_ENVIRONMENT` where it does not say otherwise."""
+    return {**LEAN_ENVIRONMENT, **os.environ}
 
 
 class NotebookFailed(Exception):
