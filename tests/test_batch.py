@@ -194,3 +194,19 @@ def test_synthetic_batch_with_corrupt_files_finds_every_fault(tmp_path):
     assert answer_key_misses(key, out) == []
     clean = [Path(n).stem for n, e in key["units"].items() if not e["faults"]]
     assert clean and all(statuses[name].errors == 0 and statuses[name].warnings == 0 for name in clean)
+
+
+def test_a_cell_error_fails_its_unit_alone_and_the_worker_goes_on(tmp_path, seed_text):
+    """The notebook runs inside the worker: a cell that raises (here: a review file in no known
+    encoding) fails that unit with the cell's exception, and the same worker audits the next unit."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a", "b"):
+        (folder / f"{name}.txt").write_text(seed_text, encoding="utf-8")
+    (folder / "a.review.csv").write_bytes(b"\xff\xfe\x00garbage\x00,,,\n")
+    report = run_batch([str(folder)], tmp_path / "out", workers=1, show_progress=False, summary=False)
+    results = {r.unit: r for r in report.results}
+    assert (results["a"].status, results["a"].code) == ("failed", "notebook")
+    assert "ReviewError" in results["a"].reason and "a.review.csv" in results["a"].reason
+    assert results["b"].status == "ok" and results["b"].errors >= 1
+    assert not (tmp_path / "out" / "a").exists() and (tmp_path / "out" / "b" / "report.html").is_file()
