@@ -85,6 +85,13 @@ def write_html(notebook: Path, target: Path, *, shareable: bool, heading: str | 
     target.write_text(clean_text(_defang_urls(page)), encoding="utf-8")
 
 
+def warm_up() -> None:
+    """Load now what rendering a shareable page will need (nbconvert's exporter and templates, the
+    font subsetter), e.g. while a batch's last units still run, rather than when the page is due."""
+    _exporter(True)
+    from fontTools import subset  # noqa: F401
+
+
 @functools.lru_cache(maxsize=2)
 def _exporter(shareable: bool):
     """One exporter per kind of page, kept: its jinja templates are compiled once per process (a

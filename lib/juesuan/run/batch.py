@@ -16,6 +16,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from contextlib import contextmanager
@@ -698,6 +699,17 @@ def run_dask(units: list[Unit], settings: BatchSettings, workers: int, scheduler
 
 # --- the batch -----------------------------------------------------------------------------------
 
+def _warm_up_outputs() -> None:
+    try:
+        import openpyxl  # noqa: F401
+
+        from juesuan.present.html import warm_up
+
+        warm_up()
+    except Exception:  # only a head start: the writers load what they need themselves
+        pass
+
+
 class SummaryKernel:
     """The summary notebook's kernel, launched while the last units are still running (it boots
     on a core their tail leaves idle), so summary.html does not wait for a kernel start at the end."""
@@ -709,6 +721,9 @@ class SummaryKernel:
     def launch(self) -> None:
         if not self.wanted or self.kernel is not None:
             return
+        # This process renders summary.html and writes findings.xlsx at the end: load what they need
+        # now, beside the last units, instead of after them (~0.3 s off the end of a batch).
+        threading.Thread(target=_warm_up_outputs, name="warm-up", daemon=True).start()
         try:
             from juesuan.run.audit import shipped_notebook
             from juesuan.run.kernels import FreshKernel

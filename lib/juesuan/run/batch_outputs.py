@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import tempfile
+import threading
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -103,7 +104,6 @@ def write_batch_outputs(report, out: Path, *, summary: bool = True, summary_runn
         rows = []
         errors["findings"] = f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:300]
     attempt("findings.csv", lambda: _write_csv(rows, out))
-    attempt("findings.xlsx", lambda: _write_xlsx(report, rows, out))
     batch = {
         "versions": versions(),
         "started": report.started,
@@ -120,10 +120,17 @@ def write_batch_outputs(report, out: Path, *, summary: bool = True, summary_runn
         "units": [asdict(r) for r in report.results],
     }
     attempt("batch.json", lambda: _write_json(batch, out / "batch.json"))
+    # The workbook is written while the summary notebook runs in its kernel (which reads batch.json
+    # and findings.csv only): the end of a batch takes two cores instead of one. batch.json is
+    # written again below, after the workbook, when anything failed.
+    workbook = threading.Thread(target=attempt, args=("findings.xlsx", lambda: _write_xlsx(report, rows, out)),
+                                name="findings.xlsx", daemon=True)
+    workbook.start()
     if summary:
         # reads batch.json and findings.csv, so it comes after them
         if not attempt("summary.html", lambda: render_summary(out, summary_runner)):
             batch["summary_error"] = errors["summary.html"]
+    workbook.join()
     attempt("index.html", lambda: write_atomic(
         out / "index.html", index_html(report, out, summary_ok="summary.html" in written).encode("utf-8", "backslashreplace")))
     if errors:  # batch.json tells what was not written
