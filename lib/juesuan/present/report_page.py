@@ -25,6 +25,7 @@ from typing import Callable
 
 from juesuan.present import labels
 from juesuan.present.fonts import FONT_STACK, font_face_css
+from juesuan.present.shown import Grid, grid
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 SEVERITY_TITLES = {"error": "错误", "warning": "警告", "note": "尾数误差提示"}
@@ -57,45 +58,6 @@ class NoteGroup:
     cards: list[Card] = field(default_factory=list)
 
 
-@dataclass
-class Grid:
-    """A table for the template: header, rows of cells, which columns are numbers, a row class."""
-
-    caption: str
-    columns: list[str]
-    rows: list[list[str]]
-    numeric: set[int]
-    row_classes: list[str] = field(default_factory=list)
-    ids: set[int] = field(default_factory=set)  # columns of rule ids: small print
-    short: set[int] = field(default_factory=set)  # short text columns: kept on one line
-    long: set[int] = field(default_factory=set)  # sentences: wide enough never to go one character a line
-    mid: set[int] = field(default_factory=set)  # names: a few characters a line at least
-
-    def cell_class(self, index: int) -> str:
-        for kind, columns in (("num", self.numeric), ("id", self.ids), ("nw", self.short), ("long", self.long),
-                              ("mid", self.mid)):
-            if index in columns:
-                return kind
-        return ""
-
-    def body(self):
-        """The rows as escaped HTML (<tr> … </tr>), written here rather than cell by cell in the
-        template: a report holds thousands of cells, and Jinja's per-cell tests and escaping cost
-        ~0.1 CPU-s a unit."""
-        import html as html_module
-
-        from markupsafe import Markup
-
-        opens = [f'<td class="{k}">' if k else "<td>" for k in map(self.cell_class, range(len(self.columns)))]
-        lines = []
-        for index, row in enumerate(self.rows):
-            kind = self.row_classes[index] if index < len(self.row_classes) else ""
-            cells = "".join(f"{opens[i] if i < len(opens) else '<td>'}{html_module.escape(str(cell), quote=False)}</td>"
-                            for i, cell in enumerate(row))
-            lines.append(f'<tr class="{html_module.escape(kind)}">{cells}</tr>' if kind else f"<tr>{cells}</tr>")
-        return Markup("\n".join(lines))
-
-
 def file_sha256(path: str | Path | None) -> str:
     if not path or not Path(path).is_file():
         return ""
@@ -104,26 +66,6 @@ def file_sha256(path: str | Path | None) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def grid(frame, caption: str = "", *, text_columns: tuple[str, ...] = (), row_classes: list[str] | None = None) -> Grid:
-    """A pandas frame as a :class:`Grid`: blanks blank, numbers in one thousands style and right-aligned."""
-    columns = [str(c) for c in frame.columns]
-    numeric_names = set(labels.numeric_columns(frame)) - set(text_columns)
-    numeric = {i for i, c in enumerate(frame.columns) if c in numeric_names}
-    rows = []
-    for record in frame.itertuples(index=False):
-        cells = []
-        for i, value in enumerate(record):
-            text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
-            cells.append(labels.thousands(text) if i in numeric else text)
-        rows.append(cells)
-    ids = {i for i, c in enumerate(columns) if c == "编号"}
-    widths = [max([len(r[i]) for r in rows] + [0]) for i in range(len(columns))]
-    short = {i for i, w in enumerate(widths) if w <= 10 and i not in numeric}
-    long = {i for i, w in enumerate(widths) if w > 30}
-    mid = {i for i, w in enumerate(widths) if 10 < w <= 30 and i not in numeric}
-    return Grid(caption, columns, rows, numeric, row_classes or [], ids, short, long, mid)
 
 
 def _card(index: int, finding, image, status_of) -> Card:

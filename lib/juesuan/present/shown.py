@@ -1,80 +1,122 @@
-"""A pandas frame shown as a plain HTML table in the notebook (and so in audit.html).
+"""Pandas frames as plain HTML tables: report.html's evidence grids and the notebook's displays.
 
-pandas' Styler wrote an id and a CSS rule for every cell (~700 KB of HTML for one unit's notebook)
-and took ~0.15 CPU-s a unit to do it; this writes one class per aligned cell and one small style
-block per table. Every value and header is HTML-escaped (document text never becomes markup), blanks
-show blank, numbers right-aligned in one thousands style, short text kept on one line.
+One classification for both: blanks blank, numbers right-aligned in one thousands style, rule ids in
+small print, short text on one line, sentences wide enough to read. Every value and header is
+HTML-escaped (document text never becomes markup). pandas' Styler, which the notebook used before,
+wrote an id and a CSS rule for every cell (~700 KB of HTML for one unit) and took ~0.15 CPU-s a unit.
 """
 
 from __future__ import annotations
 
 import html
 import math
+from dataclasses import dataclass, field
 from typing import Callable
-
-import pandas as pd
 
 from juesuan.present import labels
 
-# Columns that hold identifiers, not quantities: they stay left-aligned and ungrouped.
+# Columns that hold identifiers, not quantities: in the notebook they stay left-aligned and ungrouped.
 ID_COLUMNS = ("科目代码", "行次", "规则", "编号", "章节", "年度", "页数")
-SHORT_TEXT = 10  # characters: a text column no longer than this stays on one line
 
+# The notebook's style for the classes :meth:`Grid.cell_class` gives (report.html has its own sheet).
 STYLE = ("<style>table.juesuan-frame th{text-align:left;white-space:nowrap}"
          "table.juesuan-frame td{vertical-align:top;text-align:left}"
          "table.juesuan-frame td.num{text-align:right;white-space:nowrap}"
-         "table.juesuan-frame td.short{white-space:nowrap}"
-         "table.juesuan-frame td.wide{min-width:8em}</style>")
+         "table.juesuan-frame td.nw{white-space:nowrap}"
+         "table.juesuan-frame td.mid{min-width:8em}table.juesuan-frame td.long{min-width:16em}"
+         "table.juesuan-frame td.id{font-family:monospace}</style>")
 
 
-def _blank(value) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
+def blank(value) -> bool:
+    """None, NaN, pd.NA and NaT: shown as an empty cell."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return True
-    return isinstance(value, float) and math.isnan(value)
+    return type(value).__name__ in ("NAType", "NaTType")
 
 
-def _text(value) -> str:
-    return "" if _blank(value) else str(value)
+@dataclass
+class Grid:
+    """A table as text: header, rows of cells, which columns are numbers, a row class."""
+
+    caption: str
+    columns: list[str]
+    rows: list[list[str]]
+    numeric: set[int]
+    row_classes: list[str] = field(default_factory=list)
+    ids: set[int] = field(default_factory=set)  # columns of rule ids: small print
+    short: set[int] = field(default_factory=set)  # short text columns: kept on one line
+    long: set[int] = field(default_factory=set)  # sentences: wide enough never to go one character a line
+    mid: set[int] = field(default_factory=set)  # names: a few characters a line at least
+    markup: dict[int, Callable[[str], str]] = field(default_factory=dict)  # column -> writes its own (escaped) HTML
+
+    def cell_class(self, index: int) -> str:
+        for kind, columns in (("num", self.numeric), ("id", self.ids), ("nw", self.short), ("long", self.long),
+                              ("mid", self.mid)):
+            if index in columns:
+                return kind
+        return ""
+
+    def body(self):
+        """The rows as escaped HTML (<tr> … </tr>), written here rather than cell by cell in a
+        template: a report holds thousands of cells, and Jinja's per-cell tests and escaping cost
+        ~0.1 CPU-s a unit."""
+        from markupsafe import Markup
+
+        opens = [f'<td class="{k}">' if k else "<td>" for k in map(self.cell_class, range(len(self.columns)))]
+        lines = []
+        for index, row in enumerate(self.rows):
+            cells = []
+            for i, cell in enumerate(row):
+                render = self.markup.get(i)
+                inner = render(cell) if render and cell else html.escape(str(cell), quote=False)
+                cells.append(f"{opens[i] if i < len(opens) else '<td>'}{inner}</td>")
+            kind = self.row_classes[index] if index < len(self.row_classes) else ""
+            row_html = "".join(cells)
+            lines.append(f'<tr class="{html.escape(kind)}">{row_html}</tr>' if kind else f"<tr>{row_html}</tr>")
+        return Markup("\n".join(lines))
+
+
+def grid(frame, caption: str = "", *, text_columns: tuple[str, ...] = (), row_classes: list[str] | None = None) -> Grid:
+    """A pandas frame as a :class:`Grid`: blanks blank, numbers in one thousands style and right-aligned."""
+    columns = [str(c) for c in frame.columns]
+    numeric_names = set(labels.numeric_columns(frame)) - set(text_columns)
+    numeric = {i for i, c in enumerate(frame.columns) if c in numeric_names}
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for i, value in enumerate(record):
+            text = "" if blank(value) else str(value)
+            cells.append(labels.thousands(text) if i in numeric else text)
+        rows.append(cells)
+    ids = {i for i, c in enumerate(columns) if c == "编号"}
+    widths = [max([len(r[i]) for r in rows] + [0]) for i in range(len(columns))]
+    short = {i for i, w in enumerate(widths) if w <= 10 and i not in numeric}
+    long = {i for i, w in enumerate(widths) if w > 30}
+    mid = {i for i, w in enumerate(widths) if 10 < w <= 30 and i not in numeric}
+    return Grid(caption, columns, rows, numeric, row_classes or [], ids, short, long, mid)
 
 
 class Shown:
-    """``frame`` for display: ``_repr_html_`` for the notebook, ``data`` the frame itself."""
+    """``frame`` for display in the notebook: ``_repr_html_`` (a :class:`Grid` under the notebook's
+    style), ``data`` the frame itself."""
 
-    def __init__(self, frame: pd.DataFrame, caption: str | None = None):
+    def __init__(self, frame, caption: str | None = None):
         self.data = frame
         self.caption = caption
-        self.numeric = [c for c in labels.numeric_columns(frame) if c not in ID_COLUMNS]
-        text = [c for c in frame.columns if c not in self.numeric]
-        self.short = {c for c in text if len(frame) and max(len(_text(v)) for v in frame[c].tolist()) <= SHORT_TEXT}
-        self._markup: dict[str, Callable[[object], str]] = {}
+        self._markup: dict[str, Callable[[str], str]] = {}
 
-    def with_markup(self, column: str, render: Callable[[object], str]) -> "Shown":
+    def with_markup(self, column: str, render: Callable[[str], str]) -> "Shown":
         """Cells of ``column`` written by ``render`` as markup (it must escape what it takes in)."""
         self._markup[column] = render
         return self
 
-    def _cell(self, column, value) -> tuple[str, str]:
-        """(class, inner HTML) of one cell."""
-        if column in self._markup and not _blank(value):
-            return "", self._markup[column](value)
-        if column in self.numeric:
-            return "num", html.escape(labels.thousands(_text(value)))
-        return ("short" if column in self.short else "wide"), html.escape(_text(value))
-
     def to_html(self) -> str:
-        columns = list(self.data.columns)
-        parts = [STYLE, '<table class="juesuan-frame">']
-        if self.caption:
-            parts.append(f"<caption>{html.escape(self.caption)}</caption>")
-        parts.append("<thead><tr>" + "".join(f"<th>{html.escape(str(c))}</th>" for c in columns) + "</tr></thead><tbody>")
-        for record in self.data.itertuples(index=False, name=None):
-            cells = []
-            for column, value in zip(columns, record):
-                kind, inner = self._cell(column, value)
-                cells.append(f'<td class="{kind}">{inner}</td>' if kind else f"<td>{inner}</td>")
-            parts.append("<tr>" + "".join(cells) + "</tr>")
-        parts.append("</tbody></table>")
-        return "".join(parts)
+        g = grid(self.data, self.caption or "", text_columns=ID_COLUMNS)
+        g.markup = {i: self._markup[c] for i, c in enumerate(g.columns) if c in self._markup}
+        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        header = "".join(f"<th>{html.escape(c)}</th>" for c in g.columns)
+        return (f'{STYLE}<table class="juesuan-frame">{caption}<thead><tr>{header}</tr></thead>'
+                f"<tbody>{g.body()}</tbody></table>")
 
     def _repr_html_(self) -> str:
         return self.to_html()
