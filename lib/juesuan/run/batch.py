@@ -531,6 +531,7 @@ def _worker_main(conn, settings: BatchSettings, memory_limit_mb: int | None) -> 
         except (ImportError, ValueError, OSError):
             pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    settled = False
     try:
         while True:
             try:
@@ -539,10 +540,27 @@ def _worker_main(conn, settings: BatchSettings, memory_limit_mb: int | None) -> 
                 break
             if unit is None:
                 break
-            conn.send(process_unit(unit, settings))
+            result = process_unit(unit, settings)
+            conn.send(result)
+            if not settled and result.status == UnitStatus.OK:
+                settled = settle_heap()
     finally:
         if _WARM is not None:
             _WARM.shutdown()
+
+
+def settle_heap() -> bool:
+    """Move what a worker keeps for its whole life (modules, the notebook shell, caches: everything
+    alive after its first audited unit) out of the cyclic collector's reach.
+
+    Without this every full collection walks those objects again: ~0.14 CPU-s each, ~0.2 a unit,
+    a tenth of a real unit's cost. Done once, after a collection, so no garbage is frozen; doing it
+    after every unit would also freeze what the next unit lets go of (memory grew ~18 MB a unit)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    return True
 
 
 def _died(unit: Unit, memory_limit_mb: int | None) -> UnitResult:
