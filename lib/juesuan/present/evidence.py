@@ -280,7 +280,7 @@ class PdfPages:
                             (x1 + BOX_PAD - left) * scale, (y1 + BOX_PAD - top) * scale],
                            outline=GREYS, width=max(2, round(scale * 1.4)))
         buffer = io.BytesIO()
-        image.save(buffer, format="PNG", bits=4)
+        image.save(buffer, format="PNG", bits=4, compress_level=4)  # level 6 costs ~1.7x the time for 1 % less
         return PageImage(number, buffer.getvalue(), (left, top), scale, list(boxes), self.path.name)
 
 

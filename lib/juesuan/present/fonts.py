@@ -28,7 +28,12 @@ def _subset(path: str, characters: str) -> bytes:
 
     options = subset.Options()
     options.flavor = "woff"  # zlib-compressed; woff2 would need brotli
-    options.layout_features = ["*"]
+    # No OpenType layout: the pages are horizontal simplified Chinese, drawn with each character's
+    # default glyph (vertical forms, width variants and other locales' glyphs are never asked for).
+    # What goes is the kerning of Latin letter pairs. Keeping GSUB/GPOS doubled the cost of every
+    # subset (~0.12 against ~0.06 CPU-s): they are decompiled, closed over and walked for name ids.
+    options.layout_features = []
+    options.drop_tables += ["GSUB", "GPOS", "GDEF"]
     options.hinting = False
     options.notdef_outline = True
     options.name_IDs = ["*"]  # keep the licence and copyright records of the OFL font
