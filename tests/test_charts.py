@@ -64,3 +64,28 @@ def test_the_style_is_what_makes_chinese_drawable(result):
         warnings.simplefilter("always", UserWarning)
         _measured_at_draw(chart)._repr_png_()
     assert any("missing from font" in str(w.message) for w in caught)
+
+
+def test_budget_chart_draws_each_named_subject_once_and_the_largest_when_crowded(result, monkeypatch):
+    """A narrative with a hundred budget statements (a 绩效 table read as sentences) gave a chart of
+    a hundred overlapping labels: one pair of bars per named subject, the largest few, the cut said."""
+    import dataclasses
+
+    from juesuan.present import charts
+
+    named = [c for c in result.claims if c.kind == "budget" and "final" in c.figures and c.subject]
+    assert len(named) >= 4
+    unnamed = dataclasses.replace(named[0], subject="")  # a statement whose subject was not resolved
+    repeated = dataclasses.replace(named[1])  # the same subject stated again
+    crowded = copy.copy(result)
+    crowded.__dict__.pop("_charts", None)
+    crowded.claims = list(result.claims) + [unnamed, repeated]
+    monkeypatch.setattr(charts, "MAX_BARS", 3)
+
+    ax = charts.budget_vs_final(crowded).figure.axes[0]
+
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    largest = sorted(named, key=lambda c: -c.figures["final"].value)[:3]
+    assert labels == [c.subject for c in named if c in largest]
+    assert "最大的3项" in ax.get_title()
+    assert all("e" not in t.get_text() for t in ax.get_yticklabels())  # no "1e6" offset notation

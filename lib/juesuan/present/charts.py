@@ -13,6 +13,7 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import StrMethodFormatter
 
 from juesuan.engine import AuditResult
 from juesuan.core.model import Document
@@ -165,10 +166,32 @@ def basic_vs_project(doc: Document) -> Chart | None:
     return Chart(fig)
 
 
+def _thousands() -> StrMethodFormatter:
+    """Tick labels in 万元 with separators, never an offset such as "1e6" (one per axis: a
+    formatter belongs to the axis it is set on)."""
+    return StrMethodFormatter("{x:,.0f}")
+
+
+MAX_BARS = 12  # more categories than this and a chart's labels overlap: the largest are drawn, and the title says so
+
+
+def _largest(items: list, size) -> tuple[list, bool]:
+    """At most MAX_BARS of ``items``, the largest by ``size``, in their order; and whether any were left out."""
+    if len(items) <= MAX_BARS:
+        return items, False
+    keep = set(sorted(range(len(items)), key=lambda i: -abs(size(items[i])))[:MAX_BARS])
+    return [item for i, item in enumerate(items) if i in keep], True
+
+
 @_once
 def budget_vs_final(result: AuditResult) -> Chart | None:
-    """年初预算 and 决算 by class, from the narrative's budget claims."""
-    claims = [c for c in result.claims if c.kind == "budget" and "final" in c.figures]
+    """年初预算 and 决算 by subject, from the narrative's budget claims: one pair of bars per named
+    subject (as first stated), the MAX_BARS largest by 决算 when there are more."""
+    first: dict[str, object] = {}
+    for c in result.claims:
+        if c.kind == "budget" and "final" in c.figures and "budget" in c.figures and c.subject:
+            first.setdefault(c.subject, c)
+    claims, cut = _largest(list(first.values()), lambda c: c.figures["final"].value)
     if not claims:
         return None
     fig = _figure()
@@ -181,30 +204,35 @@ def budget_vs_final(result: AuditResult) -> Chart | None:
     ax.bar([p + 0.2 for p in positions], final, width=0.4, label="决算", color="#4c72b0")
     ax.set_xticks(list(positions))
     ax.set_xticklabels(labels, rotation=20, ha="right", fontsize=8)
+    ax.yaxis.set_major_formatter(_thousands())
     ax.set_ylabel("万元")
     ax.legend()
-    ax.set_title("年初预算与决算（情况说明）")
+    ax.set_title(f"年初预算与决算（情况说明{f'，决算最大的{MAX_BARS}项' if cut else ''}）")
     fig.tight_layout()
     return Chart(fig)
 
 
 @_once
 def year_on_year(result: AuditResult) -> Chart | None:
-    """Year-on-year changes stated in the narrative (增加 positive, 减少 negative)."""
-    claims = [c for c in result.claims if c.kind == "yoy" and "change" in c.figures and c.direction in ("up", "down")]
+    """Year-on-year changes stated in the narrative (增加 positive, 减少 negative), per named subject;
+    the MAX_BARS largest changes when there are more."""
+    claims = [c for c in result.claims
+              if c.kind == "yoy" and "change" in c.figures and c.direction in ("up", "down") and c.subject]
     if not claims:
         return None
     seen: dict[str, float] = {}
     for c in claims:
         value = _f(c.figures["change"].value)
         seen.setdefault(f"{c.subject}（{c.section}）", value if c.direction == "up" else -value)
+    chosen, cut = _largest(list(seen.items()), lambda item: item[1])
     fig = _figure()
     ax = fig.axes[0]
-    labels, values = list(seen), list(seen.values())
+    labels, values = [k for k, _ in chosen], [v for _, v in chosen]
     ax.barh(labels[::-1], values[::-1], color=["#55a868" if v >= 0 else "#c44e52" for v in values[::-1]])
     ax.axvline(0, color="black", linewidth=0.8)
+    ax.xaxis.set_major_formatter(_thousands())
     ax.set_xlabel("与上年相比增减（万元）")
-    ax.set_title("上年比较（情况说明）")
+    ax.set_title(f"上年比较（情况说明{f'，增减最大的{MAX_BARS}项' if cut else ''}）")
     fig.tight_layout()
     return Chart(fig)
 
