@@ -15,6 +15,7 @@ shown beside it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -202,7 +203,10 @@ def _charts(result) -> list[tuple[str, str]]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
 def _environment():
+    """One jinja environment per process: it keeps the templates it compiled (~0.02 CPU-s a unit
+    when every page made its own)."""
     import jinja2
 
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True,
