@@ -12,9 +12,11 @@ unit (the whole process tree) and the peak RSS of each worker with any kernel it
 runs the same real batch with another checkout's ``lib`` (e.g. ``git worktree add /tmp/base 75c6a30``,
 the main issue #13 was measured against) in the same run, for a before/after on the same machine load.
 Units/s counts the units audited: a checkout that fails a unit early is not charged for its work.
+``--marginal`` also runs each checkout at half the size and prints the seconds each further unit costs
+(start-up cancels out): the rate a batch of hundreds of units approaches.
 
 Run: make bench-batch   (or: .venv/bin/python benchmarks/bench_batch.py [--units 100] [--workers 2] [--baseline 8]
-                         [--real 12] [--against /tmp/base])
+                         [--real 24] [--against /tmp/base] [--marginal])
 """
 
 from __future__ import annotations
@@ -208,6 +210,27 @@ def real_benchmark(args) -> None:
         if len(rates) == 2:
             mine, theirs = rates.values()
             print(f"  real-unit speed-up: {mine / theirs if theirs else float('inf'):4.2f} x   (target >= 2)")
+        if args.marginal:
+            _marginal(args, source, tmp, runs)
+
+
+def _marginal(args, source: Path, tmp: Path, runs) -> None:
+    """Seconds per further unit: the batch at half the size and at the full size, for each checkout.
+    Start-up (imports, JVM, kernels, the summary) cancels out; what is left is a unit's own cost, the
+    figure a batch of hundreds of units approaches."""
+    half = real_units(tmp / "half", source, max(1, args.real // 2))
+    full = real_units(tmp / "full", source, args.real)
+    per_unit = {}
+    for label, lib in runs:
+        small = run_real(tmp / "half", tmp / f"m-half-{len(per_unit)}", args.workers, lib)
+        large = run_real(tmp / "full", tmp / f"m-full-{len(per_unit)}", args.workers, lib)
+        extra = large["ok"] - small["ok"]
+        per_unit[label] = (large["seconds"] - small["seconds"]) / extra if extra > 0 else float("inf")
+        print(f"  marginal, {label:28} {per_unit[label]:5.2f} s per further audited unit "
+              f"({len(half)} -> {len(full)} units: {small['seconds']:.1f} -> {large['seconds']:.1f} s)")
+    if len(per_unit) == 2:
+        mine, theirs = per_unit.values()
+        print(f"  marginal speed-up: {theirs / mine if mine else float('inf'):4.2f} x")
 
 
 def main() -> None:
@@ -215,7 +238,10 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--baseline", type=int, default=8, help="units to time the baseline on")
-    parser.add_argument("--real", type=int, default=12, help="real PDF units (copies of the real documents)")
+    parser.add_argument("--real", type=int, default=24,
+                        help="real PDF units (copies of the real documents; 24: the real batch issue #13 measured)")
+    parser.add_argument("--marginal", action="store_true",
+                        help="also run the real batch at half the size: seconds per further unit, start-up cancelled")
     parser.add_argument("--realdocs", help="folder of the real PDFs (default ../shared/realdocs)")
     parser.add_argument("--against", help="another checkout (its lib/) to run the real batch with, for comparison")
     parser.add_argument("--real-only", action="store_true", help="only the real-PDF batch")
