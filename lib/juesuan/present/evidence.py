@@ -127,10 +127,10 @@ class PdfPages:
     def text(self, number: int) -> _PageText:
         cached = self._texts.get(number)
         if cached is None:
-            from juesuan.extract.pdf.textlayer import _page_chars
+            from juesuan.extract.pdf.textlayer import page_chars
 
             page = self._page(number)
-            width, height, chars, rotation = _page_chars(page)  # chars in the frame the text reads upright
+            width, height, chars, rotation = page_chars(page)  # chars in the frame the text reads upright
             turn = (rotation - page.get_rotation()) % 360  # what rendering must add to show that frame
             compact, index, runs = [], [], []
             previous = None

@@ -79,7 +79,7 @@ def read_text_layer(path: Path) -> list[PageText]:
         for index in range(len(doc)):
             page = doc[index]
             try:
-                width, height, chars, rotation = _page_chars(page, path, index + 1)
+                width, height, chars, rotation = page_chars(page, path, index + 1)
                 lines = group_lines(chars, index + 1, height)
                 ruled, has_images = _drawn(page)
             finally:
@@ -184,7 +184,7 @@ def reading_rotation(textpage, count: int, stored: int) -> int:
     return best if votes[best] else stored
 
 
-def _page_chars(page, path: Path | None = None, number: int = 0) -> tuple[float, float, list[dict], int]:
+def page_chars(page, path: Path | None = None, number: int = 0) -> tuple[float, float, list[dict], int]:
     """The page's (width, height, characters, turn), in pdfplumber's coordinates (top-left origin)
     of the page turned so that its text reads left to right (``reading_rotation``), with pdfminer's
     character box: the advance horizontally, and from the font's descent for one font size vertically.
