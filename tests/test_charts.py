@@ -88,4 +88,5 @@ def test_budget_chart_draws_each_named_subject_once_and_the_largest_when_crowded
     largest = sorted(named, key=lambda c: -c.figures["final"].value)[:3]
     assert labels == [c.subject for c in named if c in largest]
     assert "最大的3项" in ax.get_title()
-    assert all("e" not in t.get_text() for t in ax.get_yticklabels())  # no "1e6" offset notation
+    label = ax.yaxis.get_major_formatter()
+    assert (label(2_500_000.0), label(0.5), label(0.0)) == ("2,500,000", "0.5", "0")  # no 1e6 offset, no 0.5 shown as 0

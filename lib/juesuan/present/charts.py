@@ -13,7 +13,7 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import StrMethodFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from juesuan.engine import AuditResult
 from juesuan.core.model import Document
@@ -126,6 +126,14 @@ def _f(value: Decimal | None) -> float:
     return float(value or 0)
 
 
+def _amount_axis(axis) -> None:
+    """An axis of 万元: a few ticks labelled with separators, never an offset such as "1e6" (a new
+    formatter and locator for each axis: they belong to the axis they are set on)."""
+    axis.set_major_locator(MaxNLocator(nbins=5))
+    # as many decimals as the tick needs: 2,400,000 and 0.25 alike (a fixed ",.0f" printed 0.5 as 0)
+    axis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:,.2f}".rstrip("0").rstrip(".")))
+
+
 @_once
 def spending_by_class(doc: Document) -> Chart | None:
     """Expenditure by 功能分类 class (公开03表, else 05)."""
@@ -142,6 +150,8 @@ def spending_by_class(doc: Document) -> Chart | None:
     ax.barh(labels[::-1], values[::-1], color="#4c72b0")
     for y, v in enumerate(values[::-1]):
         ax.text(v, y, f" {v:,.2f}", va="center", fontsize=8)
+    ax.margins(x=0.18)  # room for the longest bar's figure inside the frame
+    _amount_axis(ax.xaxis)
     ax.set_xlabel("万元")
     ax.set_title(f"支出结构（按功能分类，{table_label(table.id)}）")
     fig.tight_layout()
@@ -164,12 +174,6 @@ def basic_vs_project(doc: Document) -> Chart | None:
     ax.set_title(f"基本支出与项目支出（{table_label(table.id)}）")
     fig.tight_layout()
     return Chart(fig)
-
-
-def _thousands() -> StrMethodFormatter:
-    """Tick labels in 万元 with separators, never an offset such as "1e6" (one per axis: a
-    formatter belongs to the axis it is set on)."""
-    return StrMethodFormatter("{x:,.0f}")
 
 
 MAX_BARS = 12  # more categories than this and a chart's labels overlap: the largest are drawn, and the title says so
@@ -204,7 +208,7 @@ def budget_vs_final(result: AuditResult) -> Chart | None:
     ax.bar([p + 0.2 for p in positions], final, width=0.4, label="决算", color="#4c72b0")
     ax.set_xticks(list(positions))
     ax.set_xticklabels(labels, rotation=20, ha="right", fontsize=8)
-    ax.yaxis.set_major_formatter(_thousands())
+    _amount_axis(ax.yaxis)
     ax.set_ylabel("万元")
     ax.legend()
     ax.set_title(f"年初预算与决算（情况说明{f'，决算最大的{MAX_BARS}项' if cut else ''}）")
@@ -230,7 +234,7 @@ def year_on_year(result: AuditResult) -> Chart | None:
     labels, values = [k for k, _ in chosen], [v for _, v in chosen]
     ax.barh(labels[::-1], values[::-1], color=["#55a868" if v >= 0 else "#c44e52" for v in values[::-1]])
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.xaxis.set_major_formatter(_thousands())
+    _amount_axis(ax.xaxis)
     ax.set_xlabel("与上年相比增减（万元）")
     ax.set_title(f"上年比较（情况说明{f'，增减最大的{MAX_BARS}项' if cut else ''}）")
     fig.tight_layout()
