@@ -160,3 +160,24 @@ def test_pdf_travels_with_its_reports_so_page_links_open(tmp_path):
     for name, page in links:
         assert (outputs.folder / unquote(name)).is_file() and int(page) >= 1
     assert (outputs.folder / source.name).read_bytes() == source.read_bytes()
+
+
+def test_audit_page_renders_each_code_cell_from_its_own_source(seed_outputs, tmp_path):
+    """Highlighted, sanitised code is remembered across units (the cells are the same in each): a
+    page rendered from the remembered pieces equals a fresh one, and a changed cell shows its change."""
+    from juesuan.present import html
+
+    executed = seed_outputs.folder / "audit.ipynb"
+    nb = nbformat.read(str(executed), as_version=4)
+    html._REMEMBERED.clear()
+    html.write_html(executed, tmp_path / "fresh.html", shareable=False, nb=nb)
+    assert html._REMEMBERED  # the code cells were kept
+    html.write_html(executed, tmp_path / "again.html", shareable=False, nb=nb)
+    assert (tmp_path / "again.html").read_text(encoding="utf-8") == (tmp_path / "fresh.html").read_text(encoding="utf-8")
+
+    changed = nbformat.read(str(executed), as_version=4)
+    cell = next(c for c in changed.cells if c.cell_type == "code" and "load_document" in c.source)
+    cell.source = cell.source.replace("load_document", "load_document_changed")
+    html.write_html(executed, tmp_path / "changed.html", shareable=False, nb=changed)
+    page = (tmp_path / "changed.html").read_text(encoding="utf-8")
+    assert "load_document_changed" in page

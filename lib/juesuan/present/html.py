@@ -124,6 +124,7 @@ def _fast_exporter_class():
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.strings import clean_html
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
     class FastHTMLExporter(HTMLExporter):
@@ -134,13 +135,43 @@ def _fast_exporter_class():
             langinfo = nb.metadata.get("language_info", {})
             lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
             resources = self._init_resources(resources)
-            self.register_filter("highlight_code", self.filters.get(
-                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            highlight = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            self.register_filter("highlight_code", _remembered(
+                highlight, lambda source, language=None, metadata=None:
+                    (lexer, source, language, (metadata or {}).get("magics_language"))))
+            self.register_filter("clean_html", _remembered(clean_html, lambda text: text))
             self.register_filter("filter_data_type", WidgetsDataTypeFilter(
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources))
             return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
     return FastHTMLExporter
+
+
+_REMEMBERED: dict = {}  # (filter, key) -> its output, for the texts every unit shares
+_REMEMBER_LIMIT = 512  # entries kept; a text longer than _REMEMBER_LONGEST is never kept
+_REMEMBER_LONGEST = 20_000
+
+
+def _remembered(function, key_of):
+    """A template filter that gives the same output for the same text, remembered across pages: the
+    notebook's code cells are the same in every unit, and highlighting them (pygments) and
+    sanitising the result (bleach) was ~55 % of rendering a unit's audit.html. Only short texts
+    are kept, and only so many."""
+    name = getattr(function, "__name__", type(function).__name__)
+
+    def filter_(text, *args, **kw):
+        if not isinstance(text, str) or len(text) > _REMEMBER_LONGEST:
+            return function(text, *args, **kw)
+        key = (name, key_of(text, *args, **kw))
+        out = _REMEMBERED.get(key)
+        if out is None:
+            out = function(text, *args, **kw)
+            if len(_REMEMBERED) >= _REMEMBER_LIMIT:
+                _REMEMBERED.clear()
+            _REMEMBERED[key] = out
+        return out
+
+    return filter_
 
 
 def _unit_facts(folder: Path, nb) -> dict:
