@@ -12,7 +12,7 @@ import pytest
 
 from juesuan.engine import audit
 from juesuan.extract import read_document
-from juesuan.present import evidence, report_page
+from juesuan.present import evidence, fonts, report_page
 from juesuan.rules import Finding, Severity
 
 from conftest import REALDOCS, SEED
@@ -105,7 +105,7 @@ def test_embedded_font_holds_every_character_shown(putuo):
     data = re.search(r"url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", page).group(1)
     font = TTFont(io.BytesIO(base64.b64decode(data)))
     cmap = font.getBestCmap()
-    shown = set(report_page._visible_text(page)) - set(" \n\t\r")
+    shown = set(fonts.visible_text(page)) - set(" \n\t\r")
     missing = {c for c in shown if ord(c) not in cmap and "\u4e00" <= c <= "\u9fff"}
     assert not missing, sorted(missing)[:20]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from juesuan.core.safe import clean_text, csv_cell, is_formula_like, safe_filename
+from juesuan.core.safe import clean_text, csv_cell, defang_urls, is_formula_like, safe_filename
 from juesuan.run.batch import run_batch
 
 from conftest import SEED
@@ -29,6 +29,15 @@ EVALUATED = ("=", "+", "-", "@", "\t", "\r")
 def test_formula_like(text, formula):
     assert is_formula_like(text) is formula
     assert (csv_cell(text) != clean_text(text)) is formula
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("见 https://example.cn/x 与 HTTP://a.b", "见 https[:]//example.cn/x 与 HTTP[:]//a.b"),
+    ('<img src="http://tracker/p.png">', '<img src="http[:]//tracker/p.png">'),
+    ("data:image/png;base64,AAAA ftp://x 无链接", "data:image/png;base64,AAAA ftp://x 无链接"),
+])
+def test_pages_reference_no_web_address(text, shown):
+    assert defang_urls(text) == shown
 
 
 def test_safe_filename():

@@ -8,6 +8,7 @@ with document text it did not make.
   is written as text: prefixed with ``'`` in CSV (OWASP CSV-injection guidance), an explicit string cell
   with Excel's quote prefix in xlsx. Plain numbers such as ``-2961.38`` are numbers, not formulas.
 - :func:`safe_filename`: no separators, controls, bidi overrides or other format characters; cut by bytes.
+- :func:`defang_urls`: no ``http(s)://`` reference in a page (a shared page fetches nothing, links nowhere).
 """
 
 from __future__ import annotations
@@ -22,6 +23,17 @@ _PLAIN_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?")
 # Bidi embeddings/overrides/isolates and marks: they reorder how a name reads (an RLO makes
 # "report\u202egpj.exe" read as "reportexe.jpg").
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+_URL = re.compile(r"(?i)\b(https?)://")
+
+
+def defang_urls(page: str) -> str:
+    """No http(s) reference survives: a shared page must not fetch, nor link out from document text.
+    ``https://x`` becomes ``https[:]//x``."""
+    if "://" not in page:  # most pages: one substring search instead of a pass of the pattern (~12 ms a page)
+        return page
+    return _URL.sub(lambda m: f"{m.group(1)}[:]//", page)
 
 
 def clean_text(text: str) -> str:

@@ -50,6 +50,15 @@ def _subset(path: str, characters: str) -> bytes:
     return buffer.getvalue()
 
 
+def visible_text(page: str) -> str:
+    """The characters a reader sees on an HTML page: without its data URIs and tags, entities decoded."""
+    import html
+    import re
+
+    text = re.sub(r"data:[a-z/+-]+;base64,[A-Za-z0-9+/=]+", "", page)
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
 def font_face_css(text: str) -> str:
     """An ``@font-face`` rule embedding the bundled font subset to the characters of ``text``
     ('' when no font is bundled)."""

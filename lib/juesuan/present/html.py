@@ -70,19 +70,18 @@ def write_html(notebook: Path, target: Path, *, shareable: bool, heading: str | 
     meta = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in facts["meta"])
     header = (f"<header class=\"juesuan\"><h1>{html.escape(heading)}</h1><dl class=\"meta\">{meta}</dl>"
               "<p>本页面不引用任何外部资源，可离线打开和打印。</p></header>\n")
-    from juesuan.present.fonts import FONT_STACK, font_face_css
+    from juesuan.present.fonts import FONT_STACK, font_face_css, visible_text
 
-    visible = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"data:[a-z/+-]+;base64,[A-Za-z0-9+/=]+", "", header + body)))
-    css = font_face_css(visible) + _CSS.replace("FONT_STACK", FONT_STACK)
+    css = font_face_css(visible_text(header + body)) + _CSS.replace("FONT_STACK", FONT_STACK)
     page = (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<title>{html.escape(heading or title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
         f"{header}{body}\n</body>\n</html>\n"
     )
-    from juesuan.core.safe import clean_text
+    from juesuan.core.safe import clean_text, defang_urls
 
-    target.write_text(clean_text(_defang_urls(page)), encoding="utf-8")
+    target.write_text(clean_text(defang_urls(page)), encoding="utf-8")
 
 
 def warm_up() -> None:
@@ -104,6 +103,9 @@ def _exporter(shareable: bool):
     # them), not the template's defaults.
     config.TagRemovePreprocessor.remove_cell_tags = set(REPORT_HIDDEN_TAGS) if shareable else {"parameters"}
     config.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
+    # The notebook is validated once, after the preprocessors, not after each of them (a third of
+    # rendering audit.html went to 13 validations of the same notebook).
+    config.HTMLExporter.optimistic_validation = True
     exporter = _fast_exporter_class()(config=config, template_name="basic")
     exporter.exclude_input = shareable
     exporter.exclude_input_prompt = True
@@ -200,6 +202,3 @@ def _unit_facts(folder: Path, nb) -> dict:
     return {"unit": unit, "year": year, "meta": meta}
 
 
-def _defang_urls(page: str) -> str:
-    """No http(s) reference survives: a shared report must not fetch, nor link out from document text."""
-    return re.sub(r"(?i)\b(https?)://", lambda m: f"{m.group(1)}[:]//", page)

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Callable
 
 from juesuan.present import labels
-from juesuan.present.fonts import FONT_STACK, font_face_css
+from juesuan.core.safe import defang_urls
+from juesuan.present.fonts import FONT_STACK, font_face_css, visible_text
 from juesuan.present.shown import Grid, grid
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -289,9 +290,9 @@ def render_report(result, *, source: str | Path | None = None, status_of: Callab
         **_findings_context(result, path, status_of, images),
     )
     page = env.get_template("report.html.j2").render(**context)
-    context["font_face"] = font_face_css(_visible_text(page))
+    context["font_face"] = font_face_css(visible_text(page))
     page = env.get_template("report.html.j2").render(**context)
-    return _defang_urls(page)
+    return defang_urls(page)
 
 
 class FindingsPanel:
@@ -312,7 +313,7 @@ def findings_panel(result, source: str | Path | None = None, *, status_of: Calla
     path = _source_path(result, source)
     page = _environment().get_template("findings_panel.html.j2").render(
         **_findings_context(result, path, status_of, None))
-    return FindingsPanel(_defang_urls(page))
+    return FindingsPanel(defang_urls(page))
 
 
 def write_report(result, folder: str | Path, *, source: str | Path | None = None,
@@ -325,12 +326,3 @@ def write_report(result, folder: str | Path, *, source: str | Path | None = None
     return target
 
 
-def _visible_text(page: str) -> str:
-    """The characters a reader sees: the page without its data URIs and tags (entities decoded)."""
-    text = re.sub(r"data:[a-z/+-]+;base64,[A-Za-z0-9+/=]+", "", page)
-    return html.unescape(re.sub(r"<[^>]+>", " ", text))
-
-
-def _defang_urls(page: str) -> str:
-    """No http(s) reference survives: a shared report must not fetch, nor link out from document text."""
-    return re.sub(r"(?i)\b(https?)://", lambda m: f"{m.group(1)}[:]//", page)
