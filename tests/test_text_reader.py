@@ -179,3 +179,27 @@ def test_annex(doc):
     assert {w.name: w.points for w in ev.rule_weights} == {"预算执行率": 10, "产出指标": 50, "效益指标": 30, "满意度指标": 10}
     assert [s.points for s in ev.scores] == [7, 45, 30, 10]
     assert ev.total_score.points == 92
+
+
+@pytest.mark.parametrize("printed, read", [
+    ("部⻔决算", "部门决算"),  # C-SIMPLIFIED GATE: was read as 长, turning 部门 into 部长
+    ("⻓期投资", "长期投资"), ("⻋辆购置", "车辆购置"), ("⻜机票", "飞机票"), ("⻉用", "贝用"),
+    ("⼯资福利⽀出", "工资福利支出"),  # Kangxi radicals: NFKC
+    ("⻀", "艹"), ("⺗", "心"),
+])
+def test_radicals_read_as_the_ideographs_they_stand_for(printed, read):
+    from juesuan.core.normalize import compact, normalise
+
+    assert normalise(printed) == read
+    assert compact(f" {printed} ") == read
+
+
+def test_no_two_simplified_radicals_stand_for_one_ideograph():
+    # A table shifted by one entry maps a radical to its neighbour's ideograph (⻓ and ⻔ both to 长).
+    import unicodedata
+
+    from juesuan.core.normalize import _RADICALS
+
+    simplified = {k: v for k, v in _RADICALS.items() if "C-SIMPLIFIED" in unicodedata.name(k)}
+    assert len(simplified) >= 20
+    assert len(set(simplified.values())) == len(simplified)
