@@ -7,6 +7,7 @@ title, a label or a sentence reads the same whatever produced it.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -29,17 +30,34 @@ _RADICALS = {
 }
 _RADICAL_TABLE = str.maketrans(_RADICALS)
 _SPACES = re.compile(r"[ \u3000\u00a0]+")
+_WHITE = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
     """NFKC, radicals to ideographs, runs of spaces to one space."""
-    text = unicodedata.normalize("NFKC", text).translate(_RADICAL_TABLE)
-    return _SPACES.sub(" ", text)
+    return _normalise_short(text) if len(text) <= _REMEMBERED_LENGTH else _normalise(text)
 
 
 def compact(text: str) -> str:
     """Normalised and without any white space: for matching labels whose cells wrapped."""
-    return re.sub(r"\s+", "", normalise(text))
+    return _compact_short(text) if len(text) <= _REMEMBERED_LENGTH else _WHITE.sub("", _normalise(text))
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_RADICAL_TABLE)
+    return _SPACES.sub(" ", text)
+
+
+# Both are called tens of thousands of times a document on a thousand or so distinct texts (the same
+# labels, cells and headings matched again by every reader and rule): short texts are remembered
+# (a batch worker keeps at most this many, whatever its documents hold), long ones recomputed.
+_REMEMBERED_LENGTH = 256
+_normalise_short = functools.lru_cache(maxsize=16384)(_normalise)
+
+
+@functools.lru_cache(maxsize=16384)
+def _compact_short(text: str) -> str:
+    return _WHITE.sub("", _normalise(text))
 
 
 #: The encodings disclosures and review files come in, tried in order (gb18030 decodes nearly anything).
