@@ -70,10 +70,8 @@ def file_sha256(path: str | Path | None) -> str:
     return digest.hexdigest()
 
 
-def _card(index: int, finding, image, status_of) -> Card:
-    from juesuan.rules import REGISTRY
-
-    rule = REGISTRY.get(finding.rule)
+def _card(index: int, finding, image, status_of, rules) -> Card:
+    rule = rules.get(finding.rule)
     severity = getattr(finding.severity, "value", finding.severity)
     return Card(
         anchor=f"f{index + 1}",
@@ -232,8 +230,11 @@ def _findings_context(result, path: Path | None, status_of: Callable | None, ima
     if images is None:
         evidence.attach_pages(result, path)
         images = evidence.page_images(result, path)
+    from juesuan.rules import registry
+
     findings = result.findings
-    cards = [_card(i, f, images.get(id(f)), status_of) for i, f in enumerate(findings)]
+    rules = registry()  # once: it is built afresh on every call (a template's hundred findings built it 200 times)
+    cards = [_card(i, f, images.get(id(f)), status_of, rules) for i, f in enumerate(findings)]
     groups = []
     for severity in ("error", "warning"):
         chosen = [c for c in cards if c.severity == severity]
