@@ -233,7 +233,7 @@ def _findings_context(result, path: Path | None, status_of: Callable | None, ima
     from juesuan.rules import registry
 
     findings = result.findings
-    rules = registry()  # once: it is built afresh on every call (a template's hundred findings built it 200 times)
+    rules = registry()  # once: it is built afresh on every call (twice a card before: 460 times for the blank template)
     cards = [_card(i, f, images.get(id(f)), status_of, rules) for i, f in enumerate(findings)]
     groups = []
     for severity in ("error", "warning"):
