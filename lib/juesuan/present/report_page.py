@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import html
 import re
 import time
 from dataclasses import dataclass, field

@@ -340,11 +340,11 @@ def index_html(report, out: Path, *, summary_ok: bool) -> str:
         + "\n".join(rows)
         + "\n</tbody></table></div>\n"
     )
-    from juesuan.present.fonts import font_face_css
+    from juesuan.present.fonts import font_face_css, visible_text
 
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>批量审核结果</title>"
-        f"<style>{font_face_css(body + '批量审核结果▲▼')}{_INDEX_CSS}</style></head><body>\n"
+        f"<style>{font_face_css(visible_text(body) + '批量审核结果▲▼')}{_INDEX_CSS}</style></head><body>\n"
         f"{body}<script>{_INDEX_JS}</script>\n</body></html>\n"
     )
